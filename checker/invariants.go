@@ -1,0 +1,128 @@
+package checker
+
+import (
+	"fmt"
+	"slices"
+)
+
+// Check names used in Violations.
+const (
+	CheckOneLeader      = "one-leader-per-term"
+	CheckLogMatching    = "log-matching"
+	CheckCompleteness   = "leader-completeness"
+	CheckStateMachine   = "state-machine-safety"
+	CheckCommitMonotone = "commit-monotonic"
+	CheckCommitted      = "committed-entry"
+	CheckAckedWriteLost = "acked-write-lost"
+	CheckLiveness       = "liveness"
+)
+
+// LogEntry identifies a Raft log entry; Hash is a hash of its data (computed
+// by the simulator, the same function for every node).
+type LogEntry struct {
+	Index, Term, Hash uint64
+}
+
+func (e LogEntry) String() string {
+	return fmt.Sprintf("index %d term %d hash %016x", e.Index, e.Term, e.Hash)
+}
+
+// Invariants checks Raft safety online from the events the simulator reports.
+// Every node's log is mirrored with a chained hash per entry (the hash of the
+// whole prefix), so log matching, leader completeness and commit agreement are
+// O(1) comparisons. The first violation is kept; later events are still
+// checked but only counted. Node ids are 1..N; another id panics.
+//
+// Event order per node follows the Ready contract: LogAppend (persist) before
+// Commit before Apply.
+type Invariants struct {
+	logs      []nodeLog              // index 0 unused
+	leaders   map[uint64]int         // term -> leader
+	spans     []leaderSpan           // leadership changes, in event order
+	seen      map[termIndex]seenAt   // (term, index) -> chain hash, first node
+	committed map[uint64]committedAt // index -> entry known committed
+	maxCommit uint64                 // highest index known committed
+	applied   map[uint64]appliedAt   // index -> first apply
+	acks      map[uint64]LogEntry    // index -> acknowledged entry
+	ackIdx    []uint64               // keys of acks, ascending
+	first     *Violation
+	count     int
+}
+
+type termIndex struct{ term, index uint64 }
+
+type seenAt struct {
+	chain uint64
+	node  int
+}
+
+type chained struct {
+	LogEntry
+	chain uint64 // chainHash(previous chain, entry)
+}
+
+type committedAt struct {
+	chained
+	node int // first node that reported it committed
+}
+
+type appliedAt struct {
+	LogEntry
+	node int
+}
+
+type leaderSpan struct {
+	node int
+	term uint64
+	atNs int64
+}
+
+// NewInvariants checks a cluster of nodes 1..nodes.
+func NewInvariants(nodes int) *Invariants {
+	if nodes < 1 {
+		panic(fmt.Sprintf("checker: NewInvariants(%d): need at least one node", nodes))
+	}
+	return &Invariants{
+		logs:      make([]nodeLog, nodes+1),
+		leaders:   map[uint64]int{},
+		seen:      map[termIndex]seenAt{},
+		committed: map[uint64]committedAt{},
+		applied:   map[uint64]appliedAt{},
+		acks:      map[uint64]LogEntry{},
+	}
+}
+
+// Violation returns the first violation, or nil.
+func (c *Invariants) Violation() *Violation { return c.first }
+
+// Count is the number of violations seen (the first is kept).
+func (c *Invariants) Count() int { return c.count }
+
+func (c *Invariants) fail(check string, atNs int64, nodes []int, format string, args ...any) {
+	c.count++
+	if c.first != nil {
+		return
+	}
+	nodes = slices.Clone(nodes)
+	slices.Sort(nodes)
+	c.first = &Violation{Check: check, AtNs: atNs, Nodes: slices.Compact(nodes), Msg: fmt.Sprintf(format, args...)}
+}
+
+func (c *Invariants) log(node int) *nodeLog {
+	if node < 1 || node >= len(c.logs) {
+		panic(fmt.Sprintf("checker: node %d outside 1..%d", node, len(c.logs)-1))
+	}
+	return &c.logs[node]
+}
+
+// chainHash folds one entry into the prefix hash (FNV-1a over 32 bytes).
+func chainHash(prev uint64, e LogEntry) uint64 {
+	h := uint64(14695981039346656037)
+	for _, w := range [4]uint64{prev, e.Index, e.Term, e.Hash} {
+		for i := 0; i < 8; i++ {
+			h ^= (w >> (8 * i)) & 0xff
+			h *= 1099511628211
+		}
+	}
+	return h
+}

@@ -1,0 +1,117 @@
+package checker
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Timeouts are the run's timing options the liveness bounds derive from.
+type Timeouts struct {
+	TickNs         int64 // virtual nanoseconds per Raft tick
+	ElectionTicks  int   // base election timeout; randomized in [E, 2E)
+	HeartbeatTicks int
+	MaxLatencyNs   int64 // one-way message latency bound in the quiet phase
+	ClientRetryNs  int64 // how long a client waits for a reply before retrying
+}
+
+// Validate names the first bad field.
+func (t Timeouts) Validate() error {
+	switch {
+	case t.TickNs <= 0:
+		return fmt.Errorf("tick: %dns must be > 0", t.TickNs)
+	case t.ElectionTicks <= 0 || t.HeartbeatTicks <= 0 || t.HeartbeatTicks >= t.ElectionTicks:
+		return fmt.Errorf("heartbeat-ticks: %d must be in [1, election-ticks %d)", t.HeartbeatTicks, t.ElectionTicks)
+	case t.MaxLatencyNs < 0:
+		return fmt.Errorf("max-latency: %dns must be >= 0", t.MaxLatencyNs)
+	case t.ClientRetryNs <= 0:
+		return errors.New("client-retry: must be > 0")
+	}
+	return nil
+}
+
+// LivenessBounds are how long the quiet phase may take to make progress.
+type LivenessBounds struct {
+	LeaderNs int64 // from quiet start until a leader of the highest term exists
+	OpNs     int64 // from max(call, quiet start) until a pending op completes
+}
+
+// electionRounds is how many full election timeouts a healed cluster may
+// need (split votes, disruptive candidates, pre-vote rounds).
+const electionRounds = 10
+
+// DeriveBounds: a round is the longest election timeout (2E ticks) plus a
+// vote round trip; LeaderNs allows electionRounds rounds. OpNs adds two client
+// retry periods (a request sent to a dead leader, then its retry), a heartbeat
+// and two replication round trips.
+func DeriveBounds(t Timeouts) LivenessBounds {
+	round := 2*int64(t.ElectionTicks)*t.TickNs + 2*t.MaxLatencyNs
+	leader := electionRounds * round
+	op := leader + 2*t.ClientRetryNs + int64(t.HeartbeatTicks)*t.TickNs + 4*t.MaxLatencyNs
+	return LivenessBounds{LeaderNs: leader, OpNs: op}
+}
+
+// Liveness checks progress after the quiet phase (faults healed) begins:
+// within LeaderNs some node leads the highest term any node reported, and
+// every client's pending operation completes within OpNs. Feed it events and
+// call Check(now) whenever convenient (at least once at the end of the run).
+type Liveness struct {
+	bounds     LivenessBounds
+	quiet      bool
+	quietNs    int64
+	roles      map[int]uint64 // leaders: node -> term
+	maxTerm    uint64
+	leaderAtNs int64 // first time >= quietNs with a leader of maxTerm; -1 none
+	pending    map[int]pendingOp
+	first      *Violation
+}
+
+type pendingOp struct {
+	callNs int64
+	desc   string
+}
+
+// NewLiveness checks against bounds (see DeriveBounds).
+func NewLiveness(b LivenessBounds) *Liveness {
+	return &Liveness{bounds: b, roles: map[int]uint64{}, leaderAtNs: -1, pending: map[int]pendingOp{}}
+}
+
+// QuietStart marks the start of the quiet phase; later calls are ignored.
+func (l *Liveness) QuietStart(atNs int64) {
+	if l.quiet {
+		return
+	}
+	l.quiet, l.quietNs = true, atNs
+	l.noteLeader(atNs)
+}
+
+// Role records node's term and whether it is now leader (Ready.SoftState and
+// HardState changes; a restart reports leader false).
+func (l *Liveness) Role(atNs int64, node int, term uint64, leader bool) {
+	l.maxTerm = max(l.maxTerm, term)
+	if leader {
+		l.roles[node] = term
+	} else {
+		delete(l.roles, node)
+	}
+	l.noteLeader(atNs)
+}
+
+func (l *Liveness) noteLeader(atNs int64) {
+	if !l.quiet || l.leaderAtNs >= 0 {
+		return
+	}
+	for _, term := range l.roles {
+		if term == l.maxTerm {
+			l.leaderAtNs = atNs
+		}
+	}
+}
+
+// Invoke records that client called an operation, desc naming it for the
+// report (e.g. `put("x", "5") seq 7`). One outstanding op per client.
+func (l *Liveness) Invoke(atNs int64, client int, desc string) {
+	l.pending[client] = pendingOp{callNs: atNs, desc: desc}
+}
+
+// Complete records that client's pending operation got a final answer.
+func (l *Liveness) Complete(atNs int64, client int) { delete(l.pending, client) }

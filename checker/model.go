@@ -1,0 +1,191 @@
+package checker
+
+import (
+	"encoding/binary"
+	"fmt"
+	"hash/fnv"
+	"maps"
+	"slices"
+
+	"github.com/anishathalye/porcupine"
+)
+
+// The porcupine model: one register per key (histories are partitioned by
+// key, and a history is linearizable iff every key's sub-history is).
+//
+// State per key is (value, version, exists); a missing key has value "" and
+// version 0. put sets the value, append concatenates, cas sets the value if the
+// current value equals expect (a missing key compares as ""). Each write that
+// changes the key adds one to the version. A key whose outputs never carry a
+// version keeps version 0 (input.versioned false): more states compare equal,
+// so porcupine's cache prunes more of the search.
+
+type modelInput struct {
+	kind      string
+	key       string
+	value     string
+	expect    string
+	versioned bool // some output of this key carries a version
+}
+
+// modelOutput is an Output flattened to a comparable value. unknown accepts
+// every state: the client never saw a reply.
+type modelOutput struct {
+	unknown                               bool
+	value                                 string
+	found, ok                             bool
+	version                               uint64
+	hasValue, hasFound, hasVersion, hasOK bool
+}
+
+type keyState struct {
+	value   string
+	version uint64
+	exists  bool
+}
+
+func flatten(o Output) modelOutput {
+	var m modelOutput
+	if o.Value != nil {
+		m.value, m.hasValue = *o.Value, true
+	}
+	if o.Found != nil {
+		m.found, m.hasFound = *o.Found, true
+	}
+	if o.Version != nil {
+		m.version, m.hasVersion = *o.Version, true
+	}
+	if o.OK != nil {
+		m.ok, m.hasOK = *o.OK, true
+	}
+	return m
+}
+
+// step returns the state after in and whether a cas swapped.
+func step(st keyState, in modelInput) (keyState, bool) {
+	next := keyState{version: st.version, exists: true}
+	if in.versioned {
+		next.version++
+	}
+	switch in.kind {
+	case "put":
+		next.value = in.value
+	case "append":
+		next.value = st.value + in.value
+	case "cas":
+		if st.value != in.expect {
+			return st, false
+		}
+		next.value = in.value
+		return next, true
+	default: // get
+		return st, false
+	}
+	return next, false
+}
+
+// matches reports whether out is what a client could see after reaching st.
+func (out modelOutput) matches(st keyState, swapped bool) bool {
+	return out.unknown ||
+		(!out.hasValue || out.value == st.value) &&
+			(!out.hasFound || out.found == st.exists) &&
+			(!out.hasVersion || out.version == st.version) &&
+			(!out.hasOK || out.ok == swapped)
+}
+
+func modelStep(state, input, output any) (bool, any) {
+	next, swapped := step(state.(keyState), input.(modelInput))
+	return output.(modelOutput).matches(next, swapped), next
+}
+
+func hashState(state any) uint64 {
+	st := state.(keyState)
+	var b [9]byte
+	binary.LittleEndian.PutUint64(b[:], st.version)
+	if st.exists {
+		b[8] = 1
+	}
+	h := fnv.New64a()
+	h.Write(b[:])
+	h.Write([]byte(st.value))
+	return h.Sum64()
+}
+
+// kvModel is the porcupine model; Partition groups operations by key in
+// ascending key order (partitionByKey).
+var kvModel = porcupine.Model{
+	Partition: func(h []porcupine.Operation) [][]porcupine.Operation {
+		_, parts := partitionByKey(h)
+		return parts
+	},
+	Init:              func() any { return keyState{} },
+	Step:              modelStep,
+	Hash:              hashState,
+	DescribeOperation: describeOp,
+	DescribeState:     describeState,
+	DescribeOperationMetadata: func(info any) string {
+		if info == nil {
+			return ""
+		}
+		return fmt.Sprintf("history op %d", info.(int))
+	},
+}
+
+func partitionByKey(h []porcupine.Operation) ([]string, [][]porcupine.Operation) {
+	byKey := map[string][]porcupine.Operation{}
+	for _, op := range h {
+		k := op.Input.(modelInput).key
+		byKey[k] = append(byKey[k], op)
+	}
+	keys := slices.Sorted(maps.Keys(byKey))
+	parts := make([][]porcupine.Operation, len(keys))
+	for i, k := range keys {
+		parts[i] = byKey[k]
+	}
+	return keys, parts
+}
+
+func describeOp(input, output any) string {
+	in, out := input.(modelInput), output.(modelOutput)
+	var call string
+	switch in.kind {
+	case "get":
+		call = fmt.Sprintf("get(%q)", in.key)
+	case "cas":
+		call = fmt.Sprintf("cas(%q, %q -> %q)", in.key, in.expect, in.value)
+	default:
+		call = fmt.Sprintf("%s(%q, %q)", in.kind, in.key, in.value)
+	}
+	return call + " -> " + out.String()
+}
+
+func (out modelOutput) String() string {
+	if out.unknown {
+		return "unknown"
+	}
+	s := ""
+	if out.hasOK {
+		s += fmt.Sprintf(" ok=%t", out.ok)
+	}
+	if out.hasFound {
+		s += fmt.Sprintf(" found=%t", out.found)
+	}
+	if out.hasValue {
+		s += fmt.Sprintf(" %q", out.value)
+	}
+	if out.hasVersion {
+		s += fmt.Sprintf(" v%d", out.version)
+	}
+	if s == "" {
+		return "done"
+	}
+	return s[1:]
+}
+
+func describeState(state any) string {
+	st := state.(keyState)
+	if !st.exists {
+		return "(missing)"
+	}
+	return fmt.Sprintf("%q v%d", st.value, st.version)
+}

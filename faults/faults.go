@@ -1,0 +1,119 @@
+// Package faults holds fault schedules as data: a Schedule is a sorted list
+// of timed Actions that can be printed (String), parsed (ParseText), saved as
+// JSON, validated, generated from a seed (Generate), merged with named
+// scenarios and shrunk (ShrinkCandidates). It runs nothing: the simulator
+// replays a schedule against simnet and clock.
+//
+// Semantics the simulator implements (all times are global virtual ns):
+//   - Links: a directed link is down while it is cut or while a flap window
+//     holds it down. partition, oneway, cut, isolate and isolate-leader add
+//     cuts; heallink removes cuts; heal removes every cut and resets every
+//     link option. Flaps and clogs are separate: heal ends neither (a flap
+//     ends at its UntilNs, a clog at its unclog).
+//   - crash stops a node and loses its unsynced writes (all of them, or only
+//     a random suffix when Torn); restart boots it from what was synced.
+//   - pause stops the process (no ticks, no message handling) while its
+//     clock keeps running; resume continues it.
+//   - skew sets the node clock's offset from global time to OffsetNs (an
+//     absolute value; the step is the difference); drift sets its rate error
+//     in parts per million.
+//   - isolate-leader and crash-leader carry Node 0: the simulator resolves
+//     "the leader" at AtNs (highest-term leader among nodes that are up and
+//     not paused; if none, the action is a no-op and is traced as such). At
+//     UntilNs it heals that node's links (heallink n<->*) or restarts it.
+//   - A window (flap, isolate-leader, crash-leader) ends at UntilNs before
+//     the actions listed at that time. Validate keeps crash, pause and
+//     crash-leader out of a crash-leader window including its end, and a
+//     new flap on a link out of the previous one there, end included.
+//
+// Quiet phase: from QuietAtNs on nothing happens. Actions at exactly
+// QuietAtNs must be healing ones, and after them every node is up and
+// running, no link is cut, clogged or has options, no flap is open and no
+// node drifts. Skew offsets are kept: the clocks then run at rate 1, so
+// timers are exact and liveness bounds can be judged; a constant offset does
+// not change any timeout.
+package faults
+
+import "github.com/faultline-sim/faultline/internal/prng"
+
+// Kind names an action. The string is used in the text and JSON forms.
+type Kind string
+
+// Kinds of actions. Node ids are 1..Nodes; 0 in From/To means "every node"
+// where a wildcard is allowed (link, heallink).
+const (
+	Partition     Kind = "partition"      // Groups: cut every link between groups
+	OneWay        Kind = "oneway"         // cut From->To only
+	Cut           Kind = "cut"            // cut From->To and To->From
+	Isolate       Kind = "isolate"        // cut every link of Node, both ways
+	Heal          Kind = "heal"           // remove all cuts, reset all link options
+	HealLink      Kind = "heallink"       // remove cuts From<->To (0 = any node)
+	Crash         Kind = "crash"          // Node stops, unsynced writes lost (Torn: a suffix)
+	Restart       Kind = "restart"        // crashed Node boots from synced state
+	Pause         Kind = "pause"          // Node's process stops; its clock does not
+	Resume        Kind = "resume"         // paused Node continues
+	Skew          Kind = "skew"           // Node clock offset := OffsetNs
+	Drift         Kind = "drift"          // Node clock rate error := DriftPPM
+	Link          Kind = "link"           // From->To options := Loss, Dup, latency (0 = all)
+	Flap          Kind = "flap"           // From<->To toggles up/down until UntilNs
+	Clog          Kind = "clog"           // From->To holds messages
+	Unclog        Kind = "unclog"         // From->To releases held messages
+	IsolateLeader Kind = "isolate-leader" // isolate the leader at AtNs until UntilNs
+	CrashLeader   Kind = "crash-leader"   // crash the leader at AtNs, restart at UntilNs
+)
+
+// AllKinds lists every kind in a stable order.
+var AllKinds = []Kind{Partition, OneWay, Cut, Isolate, Heal, HealLink, Crash,
+	Restart, Pause, Resume, Skew, Drift, Link, Flap, Clog, Unclog,
+	IsolateLeader, CrashLeader}
+
+// Action is one timed fault. Only the fields its Kind uses may be non-zero
+// (Validate enforces it), so the text and JSON forms carry the same data.
+type Action struct {
+	AtNs         int64      `json:"at_ns"`
+	Kind         Kind       `json:"kind"`
+	Node         int        `json:"node,omitempty"`
+	From         int        `json:"from,omitempty"`
+	To           int        `json:"to,omitempty"`
+	Groups       [][]int    `json:"groups,omitempty"`
+	Torn         bool       `json:"torn,omitempty"`           // crash: lose a random suffix of unsynced writes
+	OffsetNs     int64      `json:"offset_ns,omitempty"`      // skew: absolute clock offset
+	DriftPPM     int64      `json:"drift_ppm,omitempty"`      // drift: rate error, parts per million
+	Loss         prng.Ratio `json:"loss,omitzero"`            // link: drop probability (JSON: omitted only if {0,0})
+	Dup          prng.Ratio `json:"dup,omitzero"`             // link: duplicate probability
+	LatencyMinNs int64      `json:"latency_min_ns,omitempty"` // link: 0..0 = network default
+	LatencyMaxNs int64      `json:"latency_max_ns,omitempty"`
+	UntilNs      int64      `json:"until_ns,omitempty"`    // flap, *-leader: window end (exclusive)
+	MinUpNs      int64      `json:"min_up_ns,omitempty"`   // flap: shortest up phase
+	MinDownNs    int64      `json:"min_down_ns,omitempty"` // flap: shortest down phase
+}
+
+// Schedule is a whole run's faults. Invariant (Validate): Actions sorted by
+// AtNs, all within [0, QuietAtNs], 0 <= QuietAtNs <= EndNs.
+type Schedule struct {
+	Nodes     int      `json:"nodes"`
+	QuietAtNs int64    `json:"quiet_at_ns"` // faults end here; see package doc
+	EndNs     int64    `json:"end_ns"`      // the run ends here
+	Actions   []Action `json:"actions"`
+}
+
+// MaxNodes bounds Schedule.Nodes.
+const MaxNodes = 64
+
+// Size is the shrinking measure: fewer actions first, then EndWeightNs, the
+// sum of the times of ending actions (restart, resume, unclog, heal,
+// heallink and resets: skew 0, drift 0, link without options) plus the
+// lengths UntilNs-AtNs of window actions (flap, isolate-leader,
+// crash-leader). Every shrink candidate is strictly smaller.
+type Size struct {
+	Actions     int
+	EndWeightNs int64
+}
+
+// Less orders sizes lexicographically.
+func (a Size) Less(b Size) bool {
+	if a.Actions != b.Actions {
+		return a.Actions < b.Actions
+	}
+	return a.EndWeightNs < b.EndWeightNs
+}

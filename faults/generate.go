@@ -1,0 +1,130 @@
+package faults
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/faultline-sim/faultline/internal/prng"
+)
+
+// GenOptions says what Generate draws. The run [0, DurationNs) splits into a
+// fault phase [0, QuietAtNs()) and a quiet phase of QuietNs().
+type GenOptions struct {
+	Nodes             int    // cluster size, 1..MaxNodes
+	DurationNs        int64  // the whole run; becomes Schedule.EndNs
+	ElectionTimeoutNs int64  // base election timeout: scales episodes and the quiet phase
+	Intensity         int    // 0..100; 0 = no faults, 100 = an episode per 3 election timeouts
+	Kinds             []Kind // fault kinds to draw, from EpisodeKinds; empty = all of them
+}
+
+// EpisodeKinds are the kinds that start an episode; each episode ends itself
+// (partition/oneway/cut/isolate with heallink, crash with restart, pause
+// with resume, skew/drift with a reset to 0, link with a reset to defaults,
+// clog with unclog; flap and the *-leader kinds are windows).
+var EpisodeKinds = []Kind{Partition, OneWay, Cut, Isolate, Crash, Pause, Skew,
+	Drift, Link, Flap, Clog, IsolateLeader, CrashLeader}
+
+const (
+	maxEpisodes = 500 // bound on episodes per schedule
+	maxTries    = 8   // draws per episode before giving it up
+)
+
+// QuietNs is the quiet phase: at least 20% of the run and 10 election timeouts.
+func (o GenOptions) QuietNs() int64 { return max(o.DurationNs/5, 10*o.ElectionTimeoutNs) }
+
+// QuietAtNs is where the fault phase ends.
+func (o GenOptions) QuietAtNs() int64 { return o.DurationNs - o.QuietNs() }
+
+// MinEpisodeNs is the shortest episode: 2 election timeouts, long enough
+// for a fault to matter (a leader lost, an election run).
+func (o GenOptions) MinEpisodeNs() int64 { return 2 * o.ElectionTimeoutNs }
+
+// MaxEpisodeNs is the longest episode: 10 election timeouts, bounded by
+// the fault phase.
+func (o GenOptions) MaxEpisodeNs() int64 { return min(10*o.ElectionTimeoutNs, o.QuietAtNs()) }
+
+// Validate checks the options; the error names the field.
+func (o GenOptions) Validate() error {
+	switch {
+	case o.Nodes < 1 || o.Nodes > MaxNodes:
+		return fmt.Errorf("nodes: %d is not in 1..%d", o.Nodes, MaxNodes)
+	case o.ElectionTimeoutNs <= 0:
+		return fmt.Errorf("election timeout: %s is not positive", formatDur(o.ElectionTimeoutNs))
+	case o.DurationNs <= 0 || o.ElectionTimeoutNs > o.DurationNs:
+		return fmt.Errorf("duration: %s is not positive or is shorter than the election timeout",
+			formatDur(o.DurationNs))
+	case o.QuietAtNs() < o.MinEpisodeNs():
+		return fmt.Errorf("duration: %s leaves a fault phase of %s after the quiet phase of %s;"+
+			" need at least 2 election timeouts (%s)", formatDur(o.DurationNs),
+			formatDur(o.QuietAtNs()), formatDur(o.QuietNs()), formatDur(o.MinEpisodeNs()))
+	case o.Intensity < 0 || o.Intensity > 100:
+		return fmt.Errorf("intensity: %d is not in 0..100", o.Intensity)
+	}
+	for _, k := range o.Kinds {
+		if !slices.Contains(EpisodeKinds, k) {
+			names := make([]string, len(EpisodeKinds))
+			for i, e := range EpisodeKinds {
+				names[i] = string(e)
+			}
+			return fmt.Errorf("kinds: %q is not a fault kind (want one of %s)",
+				string(k), strings.Join(names, ", "))
+		}
+	}
+	return nil
+}
+
+// Generate draws a valid schedule from rng. Episodes start at random times
+// in the fault phase, last MinEpisodeNs..MaxEpisodeNs and may overlap where
+// they touch different nodes or links; at QuietAtNs a heal (and whatever
+// Quiesce adds) begins the quiet phase. Same rng state and options, same
+// schedule. It panics if o is invalid (call o.Validate first).
+func Generate(rng *prng.Rand, o GenOptions) Schedule {
+	if err := o.Validate(); err != nil {
+		panic(fmt.Sprintf("faults.Generate: invalid options: %v", err))
+	}
+	g := &gen{rng: rng, o: o, quiet: o.QuietAtNs(), res: map[resKey][]window{}}
+	kinds := usableKinds(o)
+	for range o.episodes() {
+		for range maxTries {
+			if len(kinds) == 0 || g.tryEpisode(kinds[rng.IntN(len(kinds))]) {
+				break
+			}
+		}
+	}
+	s := Schedule{Nodes: o.Nodes, QuietAtNs: g.quiet, EndNs: o.DurationNs, Actions: Merge(g.actions)}
+	if len(s.Actions) > 0 {
+		s.Actions = append(s.Actions, Action{AtNs: g.quiet, Kind: Heal})
+	}
+	s = Quiesce(s)
+	if err := s.Validate(); err != nil {
+		panic(fmt.Sprintf("faults.Generate: seed %d options %+v: invalid schedule: %v\n%s",
+			rng.Seed(), o, err, s))
+	}
+	return s
+}
+
+// episodes is how many episodes to attempt: Intensity% of one per
+// 3 election timeouts of the fault phase, at least 1 unless Intensity is 0.
+func (o GenOptions) episodes() int {
+	if o.Intensity == 0 {
+		return 0
+	}
+	slots := min(o.QuietAtNs()/(3*o.ElectionTimeoutNs), 100*maxEpisodes)
+	return int(max(1, min(maxEpisodes, slots*int64(o.Intensity)/100)))
+}
+
+// usableKinds are the allowed kinds that make sense for o.Nodes.
+func usableKinds(o GenOptions) []Kind {
+	kinds := o.Kinds
+	if len(kinds) == 0 {
+		kinds = EpisodeKinds
+	}
+	var out []Kind
+	for _, k := range kinds {
+		if o.Nodes >= 2 || k == Crash || k == Pause || k == Skew || k == Drift || k == CrashLeader {
+			out = append(out, k)
+		}
+	}
+	return out
+}

@@ -1,0 +1,172 @@
+package faults
+
+import "fmt"
+
+// state is what the actions so far have done, as far as it is known
+// statically. Leader-resolved actions are tracked only as windows: their
+// effects end by themselves at UntilNs. Matrices are (n+1)*(n+1), indexed
+// [from*(n+1)+to], node ids 1..n.
+type state struct {
+	n                int
+	crashed, paused  []bool
+	drift            []int64 // ppm per node
+	cut, opts, clog  []bool  // directed links
+	flapUntil        []int64 // per link, from < to; busy while AtNs <= until (-1: never)
+	leaderCrashUntil int64   // a crash-leader window is busy while AtNs <= this (-1: never)
+}
+
+func newState(n int) *state {
+	m := (n + 1) * (n + 1)
+	st := &state{n: n, crashed: make([]bool, n+1), paused: make([]bool, n+1),
+		drift: make([]int64, n+1), cut: make([]bool, m), opts: make([]bool, m),
+		clog: make([]bool, m), flapUntil: make([]int64, m), leaderCrashUntil: -1}
+	for i := range st.flapUntil {
+		st.flapUntil[i] = -1
+	}
+	return st
+}
+
+func (st *state) idx(from, to int) int { return from*(st.n+1) + to }
+
+// eachLink calls f for every directed link matching from->to, where 0 is a
+// wildcard.
+func (st *state) eachLink(from, to int, f func(i int)) {
+	for a := 1; a <= st.n; a++ {
+		for b := 1; b <= st.n; b++ {
+			if a != b && (from == 0 || from == a) && (to == 0 || to == b) {
+				f(st.idx(a, b))
+			}
+		}
+	}
+}
+
+// apply records a checked action, or reports why it cannot happen now.
+func (st *state) apply(a Action) error {
+	switch a.Kind {
+	case Partition:
+		group := make([]int, st.n+1)
+		for gi, g := range a.Groups {
+			for _, id := range g {
+				group[id] = gi
+			}
+		}
+		st.eachLink(0, 0, func(i int) { st.cut[i] = group[i/(st.n+1)] != group[i%(st.n+1)] || st.cut[i] })
+	case OneWay:
+		st.cut[st.idx(a.From, a.To)] = true
+	case Cut:
+		st.cut[st.idx(a.From, a.To)], st.cut[st.idx(a.To, a.From)] = true, true
+	case Isolate:
+		st.eachLink(a.Node, 0, func(i int) { st.cut[i] = true })
+		st.eachLink(0, a.Node, func(i int) { st.cut[i] = true })
+	case Heal:
+		clear(st.cut)
+		clear(st.opts)
+	case HealLink:
+		st.eachLink(a.From, a.To, func(i int) { st.cut[i] = false })
+		st.eachLink(a.To, a.From, func(i int) { st.cut[i] = false })
+	case Link:
+		on := hasLinkOptions(a)
+		st.eachLink(a.From, a.To, func(i int) { st.opts[i] = on })
+	case Drift:
+		st.drift[a.Node] = a.DriftPPM
+	case Skew, IsolateLeader:
+		// Skew keeps no state; isolate-leader heals itself at UntilNs.
+	default:
+		return st.applyOther(a)
+	}
+	return nil
+}
+
+// applyOther handles the kinds whose preconditions can fail.
+func (st *state) applyOther(a Action) error {
+	switch a.Kind {
+	case Crash, Pause, CrashLeader:
+		if a.AtNs <= st.leaderCrashUntil { // at UntilNs too: the restart may race
+			return fmt.Errorf("a crash-leader window is open until %s",
+				formatFixed(st.leaderCrashUntil, 9))
+		}
+		if a.Kind == CrashLeader {
+			st.leaderCrashUntil = a.UntilNs
+			return nil
+		}
+		return st.stop(a)
+	case Restart:
+		if !st.crashed[a.Node] {
+			return fmt.Errorf("node %d is not crashed", a.Node)
+		}
+		st.crashed[a.Node] = false
+	case Resume:
+		if !st.paused[a.Node] {
+			return fmt.Errorf("node %d is not paused", a.Node)
+		}
+		st.paused[a.Node] = false
+	case Clog, Unclog:
+		i := st.idx(a.From, a.To)
+		if st.clog[i] && a.Kind == Clog {
+			return fmt.Errorf("link n%d->n%d is already clogged", a.From, a.To)
+		}
+		if !st.clog[i] && a.Kind == Unclog {
+			return fmt.Errorf("link n%d->n%d is not clogged", a.From, a.To)
+		}
+		st.clog[i] = a.Kind == Clog
+	case Flap:
+		i := st.idx(min(a.From, a.To), max(a.From, a.To))
+		if a.AtNs <= st.flapUntil[i] {
+			return fmt.Errorf("link n%d<->n%d is already flapping until %s",
+				a.From, a.To, formatFixed(st.flapUntil[i], 9))
+		}
+		st.flapUntil[i] = a.UntilNs
+	default:
+		panic(fmt.Sprintf("faults: state.apply: unhandled kind %q", a.Kind))
+	}
+	return nil
+}
+
+// stop applies crash or pause of a node that must be up and running.
+func (st *state) stop(a Action) error {
+	n := a.Node
+	switch {
+	case st.crashed[n] && a.Kind == Crash:
+		return fmt.Errorf("node %d is already crashed", n)
+	case st.crashed[n]:
+		return fmt.Errorf("node %d is crashed", n)
+	case st.paused[n] && a.Kind == Pause:
+		return fmt.Errorf("node %d is already paused", n)
+	case st.paused[n]:
+		return fmt.Errorf("node %d is paused (resume it first)", n)
+	}
+	if a.Kind == Crash {
+		st.crashed[n] = true
+	} else {
+		st.paused[n] = true
+	}
+	return nil
+}
+
+// quietError reports the first fault still in force after all actions.
+func (st *state) quietError() error {
+	for n := 1; n <= st.n; n++ {
+		switch {
+		case st.crashed[n]:
+			return fmt.Errorf("node %d is still crashed (add restart n%d)", n, n)
+		case st.paused[n]:
+			return fmt.Errorf("node %d is still paused (add resume n%d)", n, n)
+		case st.drift[n] != 0:
+			return fmt.Errorf("node %d still drifts %+dppm (add drift n%d 0ppm)", n, st.drift[n], n)
+		}
+	}
+	var err error
+	st.eachLink(0, 0, func(i int) {
+		from, to := i/(st.n+1), i%(st.n+1)
+		switch {
+		case err != nil:
+		case st.cut[i]:
+			err = fmt.Errorf("link n%d->n%d is still cut (add heal)", from, to)
+		case st.opts[i]:
+			err = fmt.Errorf("link n%d->n%d still has options (add heal)", from, to)
+		case st.clog[i]:
+			err = fmt.Errorf("link n%d->n%d is still clogged (add unclog n%d->n%d)", from, to, from, to)
+		}
+	})
+	return err
+}

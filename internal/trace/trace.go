@@ -1,0 +1,158 @@
+// Package trace records a simulation run as one stable text line per event,
+//
+//	<seconds>.<9-digit ns> n<node> <kind> <payload>
+//
+// (the space before an empty payload is left out) and hashes it. Hash is
+// 64-bit FNV-1a over the text the trace would write: every line followed by
+// '\n'. A per-line hash is always kept (8 bytes an event), so two runs can be
+// compared event by event; the lines themselves only when Keep is set.
+package trace
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"strconv"
+)
+
+const (
+	fnvOffset = 14695981039346656037
+	fnvPrime  = 1099511628211
+)
+
+// Trace is an append-only event log. The zero Trace is ready to use and does
+// not keep lines. Not safe for concurrent use.
+type Trace struct {
+	// Keep keeps the rendered lines for Line and WriteTo. Set it before the
+	// first Add.
+	Keep bool
+
+	hash  uint64   // FNV-1a of all lines so far, '\n'-terminated
+	lines []uint64 // FNV-1a of each line, without '\n'
+	text  []byte   // kept lines, '\n'-terminated, when Keep
+	ends  []int    // end offset in text of each kept line
+	buf   []byte   // the line being built
+	open  bool     // a Line is being built
+}
+
+// Len is the number of events recorded.
+func (t *Trace) Len() int { return len(t.lines) }
+
+// Hash is the running trace hash (trace_hash).
+func (t *Trace) Hash() uint64 {
+	if len(t.lines) == 0 {
+		return fnvOffset
+	}
+	return t.hash
+}
+
+// HashString is Hash as 16 hex digits.
+func (t *Trace) HashString() string { return fmt.Sprintf("%016x", t.Hash()) }
+
+// LineHash is the hash of event i's line.
+func (t *Trace) LineHash(i int) uint64 { return t.lines[i] }
+
+// Line returns event i's text; ok is false when lines are not kept.
+func (t *Trace) Line(i int) (line string, ok bool) {
+	if !t.Keep || i < 0 || i >= len(t.ends) {
+		return "", false
+	}
+	start := 0
+	if i > 0 {
+		start = t.ends[i-1]
+	}
+	return string(t.text[start : t.ends[i]-1]), true
+}
+
+// Add records one event with a preformatted payload.
+func (t *Trace) Add(atNs int64, node int, kind, payload string) {
+	t.Begin(atNs, node, kind).Raw(payload).End()
+}
+
+// WriteTo writes every kept line, '\n'-terminated. It fails if Keep is off
+// and events were recorded.
+func (t *Trace) WriteTo(w io.Writer) (int64, error) {
+	if !t.Keep && len(t.lines) > 0 {
+		return 0, fmt.Errorf("trace: %d events recorded without Keep: no lines to write", len(t.lines))
+	}
+	bw := bufio.NewWriter(w)
+	n, err := bw.Write(t.text)
+	if err == nil {
+		err = bw.Flush()
+	}
+	return int64(n), err
+}
+
+// Line builds one event's line in place, without allocating: Begin, then
+// Int/Str/Raw fields, then End. Only one Line is open at a time.
+type Line struct{ t *Trace }
+
+// Begin starts the line of an event at atNs (global virtual ns) on node.
+func (t *Trace) Begin(atNs int64, node int, kind string) Line {
+	if t.open {
+		panic("trace: Begin while a line is open (missing End)")
+	}
+	t.open = true
+	b := t.buf[:0]
+	if atNs < 0 {
+		b = append(b, '-')
+		atNs = -atNs
+	}
+	b = strconv.AppendInt(b, atNs/1e9, 10)
+	b = append(b, '.')
+	ns := atNs % 1e9
+	for p := int64(1e8); p > 1 && ns < p; p /= 10 {
+		b = append(b, '0')
+	}
+	b = strconv.AppendInt(b, ns, 10)
+	b = append(b, " n"...)
+	b = strconv.AppendInt(b, int64(node), 10)
+	b = append(b, ' ')
+	b = append(b, kind...)
+	t.buf = b
+	return Line{t}
+}
+
+// Int appends " key=v".
+func (l Line) Int(key string, v int64) Line {
+	b := append(l.t.buf, ' ')
+	b = append(b, key...)
+	b = append(b, '=')
+	l.t.buf = strconv.AppendInt(b, v, 10)
+	return l
+}
+
+// Str appends " key=v".
+func (l Line) Str(key, v string) Line {
+	b := append(l.t.buf, ' ')
+	b = append(b, key...)
+	b = append(b, '=')
+	l.t.buf = append(b, v...)
+	return l
+}
+
+// Raw appends " s" (nothing if s is empty).
+func (l Line) Raw(s string) Line {
+	if s != "" {
+		l.t.buf = append(append(l.t.buf, ' '), s...)
+	}
+	return l
+}
+
+// End records the line.
+func (l Line) End() {
+	t := l.t
+	t.open = false
+	h := t.Hash()
+	lh := uint64(fnvOffset)
+	for _, c := range t.buf {
+		lh = (lh ^ uint64(c)) * fnvPrime
+		h = (h ^ uint64(c)) * fnvPrime
+	}
+	t.hash = (h ^ '\n') * fnvPrime
+	t.lines = append(t.lines, lh)
+	if t.Keep {
+		t.text = append(append(t.text, t.buf...), '\n')
+		t.ends = append(t.ends, len(t.text))
+	}
+}

@@ -1,0 +1,28 @@
+package raft
+
+// Defects are planted bugs for testing the testers: each switch turns one
+// Raft rule off in a way a real implementation might get wrong. All false is
+// correct Raft. Each costs at most one one-line branch in the core.
+type Defects struct {
+	// CommitOldTerm: the leader commits entries of earlier terms by counting
+	// replicas, breaking the Figure 8 rule (§5.4.2).
+	CommitOldTerm bool
+	// VoteAnyLog: voters grant votes without the up-to-date check (§5.4.1).
+	VoteAnyLog bool
+	// TruncateOnMatch: a follower truncates its log after the last entry of
+	// every accepted App, so a stale or duplicate App whose entries all match
+	// drops later (possibly acknowledged) entries.
+	TruncateOnMatch bool
+	// FollowerCommitLeader: a follower commits min(leaderCommit, own last
+	// index) instead of min(leaderCommit, last new entry), committing stale
+	// entries beyond what the leader vouched for.
+	FollowerCommitLeader bool
+	// MatchFromLogLen: the leader sets a follower's match from its own last
+	// index instead of the index in the follower's reply.
+	MatchFromLogLen bool
+	// StaleReply: the leader acts on App replies from older terms.
+	StaleReply bool
+	// TimerResetAnyVote: a follower resets its election timer on every vote
+	// request, granted or not.
+	TimerResetAnyVote bool
+}

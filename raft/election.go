@@ -1,0 +1,86 @@
+package raft
+
+// campaignNow starts a (pre-)election unless this node leads.
+func (n *Node) campaignNow() {
+	if n.role != Leader {
+		n.campaign(n.cfg.PreVote)
+	}
+}
+
+// campaign asks every peer for a vote (or a pre-vote, for the term after
+// ours, without raising our own term).
+func (n *Node) campaign(pre bool) {
+	typ, term, role := MsgVote, n.term+1, Candidate
+	if pre {
+		typ, role = MsgPreVote, PreCandidate
+		n.becomePreCandidate()
+	} else {
+		n.becomeCandidate()
+	}
+	n.poll(n.id, true)
+	if n.role != role {
+		return // a single-node cluster decides on its own vote
+	}
+	last, lastTerm := n.log.lastIndex(), n.log.lastTerm()
+	for _, p := range n.cfg.Peers {
+		if p != n.id {
+			n.send(Message{To: p, Type: typ, Term: term, Index: last, LogTerm: lastTerm})
+		}
+	}
+}
+
+// handleVote grants at most one vote per term (§5.2), and only to a
+// candidate whose log is at least as up-to-date as ours (§5.4.1). A pre-vote
+// for a later term is granted on the log check alone and changes nothing.
+func (n *Node) handleVote(m Message) {
+	resp := voteRespType(m.Type)
+	canVote := n.vote == m.From || (n.vote == 0 && n.lead == 0) ||
+		(m.Type == MsgPreVote && m.Term > n.term)
+	if canVote && (n.log.isUpToDate(m.Index, m.LogTerm) || n.cfg.Defects.VoteAnyLog) {
+		// The vote is in the HardState of this Ready, durable before the reply leaves.
+		n.send(Message{To: m.From, Type: resp, Term: m.Term})
+		if m.Type == MsgVote {
+			n.electionElapsed = 0
+			n.vote = m.From
+		}
+		return
+	}
+	if n.cfg.Defects.TimerResetAnyVote {
+		n.electionElapsed = 0
+	}
+	n.send(Message{To: m.From, Type: resp, Reject: true})
+}
+
+func (n *Node) handleVoteResp(m Message) {
+	switch {
+	case n.role == Candidate && m.Type == MsgVoteResp:
+	case n.role == PreCandidate && m.Type == MsgPreVoteResp && (m.Reject || m.Term == n.term+1):
+	default:
+		return // stale or for another kind of election
+	}
+	n.poll(m.From, !m.Reject)
+}
+
+// poll records id's answer (the first one counts) and acts on a majority.
+func (n *Node) poll(id uint64, granted bool) {
+	if _, seen := n.votes[id]; !seen {
+		n.votes[id] = granted
+	}
+	yes, no := 0, 0
+	for _, p := range n.cfg.Peers {
+		if v, ok := n.votes[p]; ok && v {
+			yes++
+		} else if ok {
+			no++
+		}
+	}
+	switch {
+	case yes >= n.quorum() && n.role == PreCandidate:
+		n.campaign(false)
+	case yes >= n.quorum():
+		n.becomeLeader()
+		n.bcastAppend()
+	case no >= n.quorum():
+		n.becomeFollower(n.term, 0)
+	}
+}

@@ -1,0 +1,238 @@
+package raft
+
+import (
+	"errors"
+	"slices"
+)
+
+func (n *Node) propose(data []byte) (uint64, uint64, error) {
+	if n.role != Leader {
+		return 0, 0, &NotLeaderError{Leader: n.lead}
+	}
+	if n.log.lastIndex()-n.log.committed >= uint64(n.cfg.MaxUncommittedEntries) {
+		return 0, 0, ErrProposalDropped
+	}
+	n.appendEntries(Entry{Type: EntryNormal, Data: cloneBytes(data)})
+	n.bcastAppend()
+	return n.log.lastIndex(), n.term, nil
+}
+
+// appendEntries stamps ents with the leader's term and the next indices and
+// appends them: a leader only ever appends, never overwrites (§5.3).
+func (n *Node) appendEntries(ents ...Entry) {
+	li := n.log.lastIndex()
+	for i := range ents {
+		ents[i].Term, ents[i].Index = n.term, li+1+uint64(i)
+	}
+	n.log.append(ents...)
+	n.prs[n.id].maybeUpdate(n.log.lastIndex())
+	n.maybeCommit()
+}
+
+// maybeCommit commits the highest index a majority stores, if it is from the
+// current term (§5.4.2: earlier-term entries commit only indirectly).
+func (n *Node) maybeCommit() bool {
+	matches := make([]uint64, 0, len(n.cfg.Peers))
+	for _, p := range n.cfg.Peers {
+		matches = append(matches, n.prs[p].match)
+	}
+	slices.Sort(matches)
+	mci := matches[len(matches)-n.quorum()]
+	if mci <= n.log.committed {
+		return false
+	}
+	if t, _ := n.log.term(mci); t != n.term && !n.cfg.Defects.CommitOldTerm {
+		return false
+	}
+	n.log.commitTo(mci)
+	return true
+}
+
+func (n *Node) bcastAppend() {
+	for _, p := range n.cfg.Peers {
+		if p != n.id {
+			n.maybeSendAppend(p, true)
+		}
+	}
+}
+
+func (n *Node) bcastHeartbeat() {
+	for _, p := range n.cfg.Peers {
+		if p != n.id {
+			// Never tell a follower to commit past what it is known to store.
+			c := min(n.prs[p].match, n.log.committed)
+			n.send(Message{To: p, Type: MsgHeartbeat, Commit: c})
+		}
+	}
+}
+
+// maybeSendAppend sends the follower its next batch (or an empty App if
+// sendIfEmpty), or a snapshot if its next entries are compacted. False if
+// nothing was sent (paused, or nothing to send).
+func (n *Node) maybeSendAppend(to uint64, sendIfEmpty bool) bool {
+	pr := n.prs[to]
+	if pr.isPaused() {
+		return false
+	}
+	prevTerm, errT := n.log.term(pr.next - 1)
+	ents, errE := n.log.entriesFrom(pr.next, n.cfg.MaxEntriesPerMsg)
+	if errors.Is(errT, ErrCompacted) || errors.Is(errE, ErrCompacted) {
+		return n.sendSnapshot(to, pr)
+	}
+	if errT != nil || (len(ents) == 0 && !sendIfEmpty) {
+		return false
+	}
+	n.send(Message{To: to, Type: MsgApp, Index: pr.next - 1, LogTerm: prevTerm,
+		Entries: ents, Commit: n.log.committed})
+	pr.sentEntries(pr.next-1+uint64(len(ents)), len(ents))
+	return true
+}
+
+func (n *Node) sendSnapshot(to uint64, pr *progress) bool {
+	snap, err := n.log.snapshot()
+	if errors.Is(err, ErrSnapshotTemporarilyUnavailable) {
+		return false
+	}
+	mustStorage(err, "Snapshot")
+	if snap.IsEmpty() {
+		panic("raft: log compacted but storage has no snapshot")
+	}
+	n.send(Message{To: to, Type: MsgSnap, Snapshot: snap})
+	pr.becomeSnapshot(snap.Metadata.Index)
+	return true
+}
+
+// followLeader is the common part of handling App, Heartbeat and Snap from
+// the leader of our term.
+func (n *Node) followLeader(from uint64) {
+	if n.role == Leader {
+		panic("raft: invariant broken: two leaders in term " + u64(n.term) + ": " + u64(n.id) + " and " + u64(from))
+	}
+	if n.role != Follower {
+		n.becomeFollower(n.term, from)
+	}
+	n.electionElapsed = 0
+	n.lead = from
+}
+
+// handleApp is the follower's AppendEntries (§5.3). Entries that match are
+// never truncated, so stale, duplicate or reordered Apps are harmless.
+func (n *Node) handleApp(m Message) {
+	n.followLeader(m.From)
+	if m.Index < n.log.committed {
+		n.send(Message{To: m.From, Type: MsgAppResp, Index: n.log.committed})
+		return
+	}
+	lastnewi, ok := n.log.maybeAppend(m.Index, m.LogTerm, m.Entries)
+	if !ok {
+		n.rejectApp(m)
+		return
+	}
+	if n.cfg.Defects.TruncateOnMatch && len(m.Entries) > 0 {
+		n.log.append(m.Entries...)
+	}
+	commit := min(m.Commit, lastnewi)
+	if n.cfg.Defects.FollowerCommitLeader {
+		commit = min(m.Commit, n.log.lastIndex())
+	}
+	n.log.commitTo(commit)
+	n.send(Message{To: m.From, Type: MsgAppResp, Index: lastnewi})
+}
+
+// rejectApp answers a failed consistency check with a hint: the last index
+// that may match (§5.3 optimisation: skip a whole term per round trip).
+func (n *Node) rejectApp(m Message) {
+	hint := min(m.Index, n.log.lastIndex())
+	hint, hintTerm := n.log.findConflictByTerm(hint, m.LogTerm)
+	n.send(Message{To: m.From, Type: MsgAppResp, Index: m.Index, Reject: true,
+		RejectHint: hint, RejectTerm: hintTerm})
+}
+
+func (n *Node) handleAppResp(m Message) {
+	if n.role != Leader {
+		return
+	}
+	pr := n.prs[m.From]
+	pr.recentActive = true
+	if m.Reject {
+		n.handleAppReject(m, pr)
+		return
+	}
+	idx := m.Index
+	if n.cfg.Defects.MatchFromLogLen {
+		idx = n.log.lastIndex()
+	}
+	wasPaused := pr.isPaused()
+	if !pr.maybeUpdate(idx) {
+		return
+	}
+	switch {
+	case pr.state == stateProbe:
+		pr.becomeReplicate()
+	case pr.state == stateSnapshot && pr.match >= pr.pendingSnapshot:
+		pr.becomeReplicate()
+	case pr.state == stateReplicate:
+		pr.inflights.freeLE(idx)
+	}
+	if n.maybeCommit() {
+		n.bcastAppend()
+	} else if wasPaused {
+		n.maybeSendAppend(m.From, true)
+	}
+	for i := 0; i < n.cfg.MaxInflightMsgs && n.maybeSendAppend(m.From, false); i++ {
+	}
+}
+
+func (n *Node) handleAppReject(m Message, pr *progress) {
+	hint := m.RejectHint
+	if m.RejectTerm > 0 {
+		hint, _ = n.log.findConflictByTerm(m.RejectHint, m.RejectTerm)
+	}
+	if pr.maybeDecrTo(m.Index, hint) {
+		if pr.state == stateReplicate {
+			pr.becomeProbe()
+		}
+		n.maybeSendAppend(m.From, true)
+	}
+}
+
+func (n *Node) handleHeartbeat(m Message) {
+	n.followLeader(m.From)
+	n.log.commitTo(m.Commit)
+	n.send(Message{To: m.From, Type: MsgHeartbeatResp})
+}
+
+func (n *Node) handleHeartbeatResp(m Message) {
+	if n.role != Leader {
+		return
+	}
+	pr := n.prs[m.From]
+	pr.recentActive = true
+	pr.probeSent = false
+	switch {
+	case pr.state == stateReplicate && pr.inflights.full():
+		pr.inflights.freeFirst() // an App may have been lost: let one more through
+	case pr.state == stateSnapshot:
+		pr.becomeProbe() // the snapshot may have been lost: probe, which resends it if needed
+	}
+	if pr.match < n.log.lastIndex() {
+		n.maybeSendAppend(m.From, true)
+	}
+}
+
+// handleSnap installs a leader's snapshot (InstallSnapshot). A follower never
+// rolls back: a snapshot at or below commit is ignored, and one whose last
+// entry we already hold only advances commit, keeping the matching suffix.
+func (n *Node) handleSnap(m Message) {
+	n.followLeader(m.From)
+	s := m.Snapshot.Metadata
+	switch {
+	case s.Index <= n.log.committed:
+	case n.log.matchTerm(s.Index, s.Term):
+		n.log.commitTo(s.Index)
+	default:
+		n.logf("restoring snapshot " + u64(s.Index) + "/" + u64(s.Term))
+		n.log.restore(m.Snapshot.clone())
+	}
+	n.send(Message{To: m.From, Type: MsgAppResp, Index: n.log.committed})
+}

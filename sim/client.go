@@ -1,0 +1,149 @@
+package sim
+
+import (
+	"strconv"
+
+	"github.com/faultline-sim/faultline/checker"
+	"github.com/faultline-sim/faultline/internal/prng"
+	"github.com/faultline-sim/faultline/kv"
+)
+
+// client issues one operation at a time to the host it believes leads,
+// follows leader hints, and retries with the same (client, seq) after a
+// timeout, so the kv sessions apply each operation at most once. Its
+// history entry is written when the outcome is known; an operation still
+// outstanding when the run ends is recorded as unknown.
+type client struct {
+	w       *world
+	id      int // 0-based; network id is w.clientNet(id)
+	rng     *prng.Rand
+	seq     uint64
+	op      *kv.Op // outstanding operation, nil if idle
+	hist    int    // its index in w.history
+	target  int    // host believed to lead, 1..N
+	attempt uint64 // wake generation: a wake with another value is stale
+	backoff bool   // the pending wake is a redirect, not a timeout
+	issued  int
+	seen    []string // per key: the last value this client saw
+}
+
+// redirectBackoffNs is the pause before retrying when no leader is known.
+const redirectBackoffNs = 5 * msNs
+
+func newClient(w *world, id int) *client {
+	c := &client{w: w, id: id, rng: w.rng.Forkf("client-%d", id), seen: make([]string, w.o.Keys)}
+	c.target = 1 + c.rng.IntN(w.o.Nodes)
+	c.wakeAt(w.now() + c.rng.Range(0, w.o.RequestGapNs))
+	return c
+}
+
+func (c *client) wakeAt(atNs int64) {
+	c.attempt++
+	c.w.push(atNs, event{kind: evClient, node: c.id, gen: c.attempt})
+}
+
+// wake starts the next operation, or retries the outstanding one.
+func (c *client) wake(gen uint64) {
+	if gen != c.attempt {
+		return
+	}
+	if c.op == nil {
+		c.issue()
+		return
+	}
+	if !c.backoff {
+		c.target = c.target%c.w.o.Nodes + 1 // timed out: try the next host
+	}
+	c.backoff = false
+	c.sendOp()
+}
+
+func (c *client) issue() {
+	w := c.w
+	if w.o.MaxOps > 0 && w.stats.opsIssued >= w.o.MaxOps {
+		return
+	}
+	w.stats.opsIssued++
+	c.seq++
+	c.issued++
+	op := c.nextOp()
+	c.op = &op
+	c.hist = len(w.history)
+	w.history = append(w.history, checker.Operation{
+		Client: c.id, Seq: op.Seq, Kind: op.Kind.String(), Key: op.Key, Value: op.Value, Expect: op.Expect,
+		Call: w.now(), Return: checker.NoReturn, Status: checker.StatusUnknown,
+	})
+	c.sendOp()
+}
+
+// nextOp draws an operation: unique written values, cas expecting what the
+// client last saw so that some swaps succeed.
+func (c *client) nextOp() kv.Op {
+	k := c.rng.IntN(c.w.o.Keys)
+	op := kv.Op{Key: "k" + strconv.Itoa(k), Client: uint64(c.id), Seq: c.seq}
+	val := "c" + strconv.Itoa(c.id) + "." + strconv.FormatUint(c.seq, 10)
+	switch c.rng.Pick([]uint64{30, 25, 25, 20}) {
+	case 0:
+		op.Kind = kv.Get
+	case 1:
+		op.Kind, op.Value = kv.Put, val
+	case 2:
+		op.Kind, op.Value = kv.Append, val+";"
+	default:
+		op.Kind, op.Value, op.Expect = kv.Cas, val, c.seen[k]
+	}
+	return op
+}
+
+func (c *client) sendOp() {
+	w := c.w
+	w.send(w.clientNet(c.id), c.target, packet{req: &request{op: *c.op}})
+	c.wakeAt(w.now() + w.o.ClientTimeoutNs)
+}
+
+// receive handles a host's answer.
+func (c *client) receive(r *response) {
+	if r == nil || c.op == nil || r.seq != c.op.Seq || r.result.Stale {
+		return // an answer to an earlier attempt of a finished operation
+	}
+	w := c.w
+	if r.notLeader {
+		if r.leader > 0 && r.leader != c.target {
+			c.target = r.leader
+			c.sendOp()
+			return
+		}
+		c.target = c.target%w.o.Nodes + 1
+		c.backoff = true
+		c.wakeAt(w.now() + redirectBackoffNs)
+		return
+	}
+	c.complete(r)
+}
+
+// complete records the outcome and schedules the next operation.
+func (c *client) complete(r *response) {
+	w := c.w
+	h := &w.history[c.hist]
+	h.Return, h.Status = w.now(), checker.StatusOK
+	h.Output = outputOf(c.op.Kind, r)
+	w.stats.latencies = append(w.stats.latencies, h.Return-h.Call)
+	if k, err := strconv.Atoi(c.op.Key[1:]); err == nil && !r.guess {
+		c.seen[k] = r.result.Value
+	}
+	c.op = nil
+	c.wakeAt(w.now() + c.rng.Range(0, w.o.RequestGapNs))
+}
+
+// outputOf is what the client observed, in the history's terms.
+func outputOf(kind kv.Kind, r *response) checker.Output {
+	if r.guess {
+		return checker.Output{} // acknowledged without a result
+	}
+	res := r.result
+	out := checker.Output{Value: checker.Ptr(res.Value), Found: checker.Ptr(res.Found), Version: checker.Ptr(res.Version)}
+	if kind == kv.Cas {
+		out.OK = checker.Ptr(res.OK)
+	}
+	return out
+}

@@ -1,0 +1,77 @@
+package sim
+
+import "github.com/faultline-sim/faultline/raft"
+
+// defectSet is the planted defect of a run, split by the layer that carries it.
+type defectSet struct {
+	raft              raft.Defects
+	kvNoDedup         bool
+	voteBeforePersist bool // host sends messages before the fsync completes
+	ackBeforeCommit   bool // host answers a write when it is proposed
+	readLocal         bool // leader answers get from its own state
+}
+
+// DefectInfo names a planted defect and says what it breaks.
+type DefectInfo struct {
+	Name    string
+	Summary string
+	Catches string // the checks expected to catch it
+}
+
+// defects lists every planted defect, in the order simrun prints them.
+var defects = []struct {
+	DefectInfo
+	set func(*defectSet)
+}{
+	{DefectInfo{"commit-old-term", "a leader commits entries of earlier terms by counting replicas (Raft Figure 8)", "state-machine-safety, linearizability"},
+		func(d *defectSet) { d.raft.CommitOldTerm = true }},
+	{DefectInfo{"vote-any-log", "votes are granted without the up-to-date log check", "leader-completeness, acked-write-lost"},
+		func(d *defectSet) { d.raft.VoteAnyLog = true }},
+	{DefectInfo{"vote-before-persist", "term, vote and entries are sent before they are durable; a crash forgets them", "one-leader-per-term"},
+		func(d *defectSet) { d.voteBeforePersist = true }},
+	{DefectInfo{"truncate-on-match", "a follower truncates its log on a stale AppendEntries whose entries match", "log-matching, acked-write-lost"},
+		func(d *defectSet) { d.raft.TruncateOnMatch = true }},
+	{DefectInfo{"follower-commit-leader", "a follower sets commit to leaderCommit without bounding it by its last new entry", "state-machine-safety"},
+		func(d *defectSet) { d.raft.FollowerCommitLeader = true }},
+	{DefectInfo{"match-from-log-len", "the leader sets a follower's match index from its own log length, not the reply", "state-machine-safety"},
+		func(d *defectSet) { d.raft.MatchFromLogLen = true }},
+	{DefectInfo{"stale-reply", "the leader acts on AppendEntries replies from an older term", "state-machine-safety"},
+		func(d *defectSet) { d.raft.StaleReply = true }},
+	{DefectInfo{"ack-before-commit", "the host answers a write before its entry commits", "acked-write-lost, linearizability"},
+		func(d *defectSet) { d.ackBeforeCommit = true }},
+	{DefectInfo{"read-local", "the leader answers get from its own state without confirming it still leads", "linearizability"},
+		func(d *defectSet) { d.readLocal = true }},
+	{DefectInfo{"no-dedup", "client sessions are ignored, so a retried write applies twice", "linearizability"},
+		func(d *defectSet) { d.kvNoDedup = true }},
+	{DefectInfo{"timer-reset-any-vote", "a follower resets its election timer on every vote request, granted or not", "liveness"},
+		func(d *defectSet) { d.raft.TimerResetAnyVote = true }},
+}
+
+// Defects lists the planted defects in a fixed order.
+func Defects() []DefectInfo {
+	out := make([]DefectInfo, len(defects))
+	for i, d := range defects {
+		out[i] = d.DefectInfo
+	}
+	return out
+}
+
+func knownDefect(name string) bool {
+	for _, d := range defects {
+		if d.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+// defectsOf switches on the named defect ("" for none).
+func defectsOf(name string) defectSet {
+	var s defectSet
+	for _, d := range defects {
+		if d.Name == name {
+			d.set(&s)
+		}
+	}
+	return s
+}

@@ -1,0 +1,201 @@
+package sim
+
+import (
+	"fmt"
+
+	"github.com/faultline-sim/faultline/faults"
+	"github.com/faultline-sim/faultline/raft"
+)
+
+// scheduleFaults puts every action of the schedule on the queue.
+func (w *world) scheduleFaults() {
+	for i, a := range w.sched.Actions {
+		w.push(a.AtNs, event{kind: evFault, idx: i})
+		if a.Kind == faults.IsolateLeader || a.Kind == faults.CrashLeader {
+			w.push(a.UntilNs, event{kind: evFaultEnd, idx: i})
+		}
+	}
+}
+
+// applyFault carries out action i of the schedule at its time.
+func (w *world) applyFault(i int) {
+	a := w.sched.Actions[i]
+	w.tr.Begin(w.now(), a.Node, "fault").Raw(a.String()).End()
+	w.stats.faults++
+	must := func(err error) {
+		if err != nil {
+			panic(fmt.Sprintf("sim: action %d (%s): %v", i, a.String(), err))
+		}
+	}
+	switch a.Kind {
+	case faults.Partition:
+		w.partition(a.Groups)
+	case faults.OneWay:
+		must(w.net.Cut(a.From, a.To))
+	case faults.Cut:
+		must(w.net.CutBoth(a.From, a.To))
+	case faults.Isolate:
+		must(w.net.Isolate(a.Node))
+	case faults.Heal:
+		w.healAll()
+	case faults.HealLink:
+		w.healLink(a.From, a.To)
+	case faults.Link:
+		w.setLinks(a)
+	case faults.Flap:
+		must(w.net.Flap(a.From, a.To, a.AtNs, a.UntilNs, a.MinUpNs, a.MinDownNs))
+		must(w.net.Flap(a.To, a.From, a.AtNs, a.UntilNs, a.MinUpNs, a.MinDownNs))
+	case faults.Clog:
+		must(w.net.Clog(a.From, a.To))
+	case faults.Unclog:
+		ds, err := w.net.Unclog(w.now(), a.From, a.To)
+		must(err)
+		for _, d := range ds {
+			w.schedule(d)
+		}
+	default:
+		w.applyNodeFault(i, a)
+	}
+}
+
+// applyNodeFault handles the actions on one node's process or clock.
+func (w *world) applyNodeFault(i int, a faults.Action) {
+	switch a.Kind {
+	case faults.Crash:
+		w.crash(a.Node, a.Torn)
+	case faults.Restart:
+		w.restart(a.Node)
+	case faults.Pause:
+		if h := w.hosts[a.Node]; h.up {
+			h.pause()
+		}
+	case faults.Resume:
+		if h := w.hosts[a.Node]; h.up && h.paused {
+			h.resume()
+		}
+	case faults.Skew:
+		h := w.hosts[a.Node]
+		h.clk.SetOffset(w.now(), a.OffsetNs)
+		h.clockChanged()
+	case faults.Drift:
+		h := w.hosts[a.Node]
+		h.clk.SetDriftPPM(w.now(), a.DriftPPM)
+		h.clockChanged()
+	case faults.IsolateLeader, faults.CrashLeader:
+		n := w.currentLeader()
+		w.leaderOf[i] = n
+		w.tr.Begin(w.now(), n, "resolve").Int("leader", int64(n)).End()
+		if n == 0 {
+			return
+		}
+		if a.Kind == faults.CrashLeader {
+			w.crash(n, false)
+		} else {
+			_ = w.net.Isolate(n)
+		}
+	default:
+		panic(fmt.Sprintf("sim: action %d: unknown kind %q", i, a.Kind))
+	}
+}
+
+// endLeaderFault ends the window of a *-leader action: heal or restart.
+func (w *world) endLeaderFault(i int) {
+	a := w.sched.Actions[i]
+	n := w.leaderOf[i]
+	w.tr.Begin(w.now(), n, "fault-end").Str("kind", string(a.Kind)).End()
+	if n == 0 {
+		return
+	}
+	if a.Kind == faults.CrashLeader {
+		w.restart(n)
+		return
+	}
+	w.healLink(n, 0)
+}
+
+func (w *world) crash(n int, torn bool) {
+	if h := w.hosts[n]; h.up {
+		h.crash(torn)
+	}
+}
+
+func (w *world) restart(n int) {
+	if h := w.hosts[n]; !h.up {
+		h.restart()
+	}
+}
+
+// currentLeader is the highest-term leader that is up and running; 0 if none.
+func (w *world) currentLeader() int {
+	best, term := 0, uint64(0)
+	for _, h := range w.hosts[1:] {
+		if h.up && !h.paused && h.role == raft.Leader {
+			if t := h.node.Status().Term; t > term {
+				best, term = h.id, t
+			}
+		}
+	}
+	return best
+}
+
+// partition cuts every server link between different groups; a server in
+// no group is cut from all others. Clients keep reaching every server.
+func (w *world) partition(groups [][]int) {
+	group := make([]int, w.o.Nodes+1)
+	for gi, g := range groups {
+		for _, n := range g {
+			group[n] = gi + 1
+		}
+	}
+	for a := 1; a <= w.o.Nodes; a++ {
+		for b := 1; b <= w.o.Nodes; b++ {
+			if a != b && (group[a] == 0 || group[a] != group[b]) {
+				_ = w.net.Cut(a, b)
+			}
+		}
+	}
+}
+
+// healAll removes every cut and resets every server link's options; flaps
+// end at their own time and clogs at their unclog.
+func (w *world) healAll() {
+	w.net.UncutAll()
+	for a := 1; a <= w.o.Nodes; a++ {
+		for b := 1; b <= w.o.Nodes; b++ {
+			if a != b {
+				_ = w.net.SetLink(a, b, w.linkOpts)
+			}
+		}
+	}
+}
+
+// healLink removes the cuts between a and b in both directions; 0 is any
+// node (clients included, so an isolated node is reachable again).
+func (w *world) healLink(a, b int) {
+	all := w.net.Nodes()
+	for x := 1; x <= all; x++ {
+		for y := 1; y <= all; y++ {
+			if x != y && (a == 0 || x == a || y == a) && (b == 0 || x == b || y == b) {
+				_ = w.net.Uncut(x, y)
+			}
+		}
+	}
+}
+
+// setLinks changes the options of From->To (0: every server link).
+func (w *world) setLinks(a faults.Action) {
+	o := w.linkOpts
+	o.Loss, o.Duplicate = a.Loss, a.Dup
+	if a.LatencyMaxNs > 0 {
+		o.LatencyMinNs, o.LatencyMaxNs = a.LatencyMinNs, a.LatencyMaxNs
+	}
+	for x := 1; x <= w.o.Nodes; x++ {
+		for y := 1; y <= w.o.Nodes; y++ {
+			if x != y && (a.From == 0 || a.From == x) && (a.To == 0 || a.To == y) {
+				if err := w.net.SetLink(x, y, o); err != nil {
+					panic(fmt.Sprintf("sim: link %d->%d: %v", x, y, err))
+				}
+			}
+		}
+	}
+}

@@ -1,0 +1,119 @@
+package sim
+
+import (
+	"flag"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// optionFlags binds every swarm option to a flag; zero means "draw from the
+// seed". simrun registers them as -nodes..., go test as -sim.nodes....
+type optionFlag struct {
+	name, usage string
+	get         func(o *Options) string // "" when the option is not fixed
+	set         func(o *Options, s string) error
+}
+
+func intFlag(name, usage string, p func(o *Options) *int) optionFlag {
+	return optionFlag{name, usage,
+		func(o *Options) string { return nonzero(fmt.Sprint(*p(o)), *p(o) != 0) },
+		func(o *Options, s string) error {
+			var v int
+			if _, err := fmt.Sscan(s, &v); err != nil || fmt.Sprint(v) != strings.TrimSpace(s) {
+				return fmt.Errorf("want a whole number, got %q", s)
+			}
+			*p(o) = v
+			return nil
+		}}
+}
+
+func durFlag(name, usage string, p func(o *Options) *int64) optionFlag {
+	return optionFlag{name, usage,
+		func(o *Options) string { return nonzero(time.Duration(*p(o)).String(), *p(o) != 0) },
+		func(o *Options, s string) error {
+			d, err := time.ParseDuration(s)
+			if err != nil || d <= 0 {
+				return fmt.Errorf("want a positive duration like 30s or 10ms, got %q", s)
+			}
+			*p(o) = int64(d)
+			return nil
+		}}
+}
+
+func boolFlag(name, usage string, p func(o *Options) *Flag) optionFlag {
+	return optionFlag{name, usage,
+		func(o *Options) string { return nonzero(p(o).String(), *p(o) != Draw) },
+		func(o *Options, s string) error {
+			f, err := ParseFlag(s)
+			*p(o) = f
+			return err
+		}}
+}
+
+func strFlag(name, usage string, p func(o *Options) *string) optionFlag {
+	return optionFlag{name, usage,
+		func(o *Options) string { return *p(o) },
+		func(o *Options, s string) error { *p(o) = s; return nil }}
+}
+
+func nonzero(s string, ok bool) string {
+	if ok {
+		return s
+	}
+	return ""
+}
+
+var optionFlags = []optionFlag{
+	intFlag("nodes", "cluster size, 1..9", func(o *Options) *int { return &o.Nodes }),
+	durFlag("duration", "virtual run length, quiet phase included", func(o *Options) *int64 { return &o.DurationNs }),
+	durFlag("tick", "virtual length of one Raft tick", func(o *Options) *int64 { return &o.TickNs }),
+	intFlag("election-ticks", "election timeout in ticks", func(o *Options) *int { return &o.ElectionTicks }),
+	intFlag("heartbeat-ticks", "heartbeat interval in ticks", func(o *Options) *int { return &o.HeartbeatTicks }),
+	boolFlag("prevote", "Pre-Vote: on, off or draw", func(o *Options) *Flag { return &o.PreVote }),
+	boolFlag("checkquorum", "CheckQuorum and leader stickiness: on, off or draw", func(o *Options) *Flag { return &o.CheckQuorum }),
+	intFlag("clients", "concurrent clients, 1..64", func(o *Options) *int { return &o.Clients }),
+	intFlag("keys", "keys the clients use, 1..64", func(o *Options) *int { return &o.Keys }),
+	durFlag("request-gap", "longest think time between a client's operations", func(o *Options) *int64 { return &o.RequestGapNs }),
+	durFlag("client-timeout", "client retry timeout", func(o *Options) *int64 { return &o.ClientTimeoutNs }),
+	durFlag("latency-min", "shortest one-way network latency", func(o *Options) *int64 { return &o.LatencyMinNs }),
+	durFlag("latency-max", "longest one-way network latency (tail)", func(o *Options) *int64 { return &o.LatencyMaxNs }),
+	durFlag("fsync", "disk sync latency", func(o *Options) *int64 { return &o.FsyncNs }),
+	intFlag("intensity", "fault intensity, 1..100", func(o *Options) *int { return &o.Intensity }),
+	strFlag("faults", "fault kinds: all, none, or a comma list", func(o *Options) *string { return &o.Faults }),
+	strFlag("defect", "planted defect to switch on (simrun defects lists them)", func(o *Options) *string { return &o.Defect }),
+	intFlag("max-ops", "stop issuing client operations after this many (0: no limit)", func(o *Options) *int { return &o.MaxOps }),
+}
+
+// flagValue adapts one option flag to flag.Value.
+type flagValue struct {
+	f optionFlag
+	o *Options
+}
+
+func (v flagValue) String() string {
+	if v.o == nil {
+		return ""
+	}
+	return v.f.get(v.o)
+}
+func (v flagValue) Set(s string) error { return v.f.set(v.o, s) }
+
+// RegisterFlags binds every option of o to a flag of fs named prefix+name
+// (e.g. "-nodes", or "-sim.nodes" with prefix "sim.").
+func RegisterFlags(fs *flag.FlagSet, prefix string, o *Options) {
+	for _, f := range optionFlags {
+		fs.Var(flagValue{f, o}, prefix+f.name, f.usage+" (default: drawn from the seed)")
+	}
+}
+
+// Flags renders the fixed (non-drawn) options of o as command-line flags.
+func (o Options) Flags(prefix string) []string {
+	var out []string
+	for _, f := range optionFlags {
+		if v := f.get(&o); v != "" {
+			out = append(out, "-"+prefix+f.name+"="+v)
+		}
+	}
+	return out
+}

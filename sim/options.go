@@ -1,0 +1,192 @@
+package sim
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/faultline-sim/faultline/faults"
+	"github.com/faultline-sim/faultline/internal/prng"
+)
+
+// Options fix a run. A zero field is drawn from the seed ("swarm testing", as
+// TigerBeetle's VOPR does), so one sweep covers many shapes of cluster. After
+// Draw every field is concrete, and Run prints them all first.
+type Options struct {
+	Nodes          int   `json:"nodes"`           // 1..9
+	DurationNs     int64 `json:"duration_ns"`     // whole run, quiet phase included
+	TickNs         int64 `json:"tick_ns"`         // one Raft tick on a node's own clock
+	ElectionTicks  int   `json:"election_ticks"`  // randomized timeout is [ET, 2ET)
+	HeartbeatTicks int   `json:"heartbeat_ticks"` // < ElectionTicks
+	PreVote        Flag  `json:"prevote"`
+	CheckQuorum    Flag  `json:"checkquorum"`
+
+	Clients         int    `json:"clients"`           // 1..64, one outstanding op each
+	Keys            int    `json:"keys"`              // 1..64
+	RequestGapNs    int64  `json:"request_gap_ns"`    // think time between a client's ops
+	ClientTimeoutNs int64  `json:"client_timeout_ns"` // retry after this long
+	LatencyMinNs    int64  `json:"latency_min_ns"`    // one-way network latency
+	LatencyMaxNs    int64  `json:"latency_max_ns"`    // tail bound
+	FsyncNs         int64  `json:"fsync_ns"`          // disk sync latency
+	Intensity       int    `json:"intensity"`         // 1..100 (share of fault episodes); "none" faults for a quiet run
+	Faults          string `json:"faults"`            // "all", "none" or a comma list of kinds
+	Defect          string `json:"defect,omitempty"`  // planted defect, "" for none
+
+	MaxOps    int              `json:"max_ops,omitempty"`  // stop issuing client ops after this many; 0 = no limit
+	Schedule  *faults.Schedule `json:"schedule,omitempty"` // explicit fault schedule; nil = generate from the seed
+	KeepTrace bool             `json:"-"`                  // keep trace lines in the Result
+}
+
+// Flag is a three-way switch: drawn from the seed, on, or off.
+type Flag int8
+
+const (
+	Draw Flag = iota
+	On
+	Off
+)
+
+func (f Flag) String() string { return [...]string{"draw", "on", "off"}[f] }
+
+// ParseFlag reads "on", "off", "true", "false" or "draw".
+func ParseFlag(s string) (Flag, error) {
+	switch strings.ToLower(s) {
+	case "on", "true", "1", "yes":
+		return On, nil
+	case "off", "false", "0", "no":
+		return Off, nil
+	case "draw", "", "auto":
+		return Draw, nil
+	}
+	return Draw, fmt.Errorf("want on, off or draw, got %q", s)
+}
+
+// MarshalText writes on/off/draw.
+func (f Flag) MarshalText() ([]byte, error) { return []byte(f.String()), nil }
+
+// UnmarshalText reads on/off/draw.
+func (f *Flag) UnmarshalText(b []byte) error {
+	v, err := ParseFlag(string(b))
+	*f = v
+	return err
+}
+
+// Defaults used when a field is zero and is not drawn; see Draw.
+const (
+	msNs = int64(1_000_000)
+	sNs  = 1000 * msNs
+)
+
+// Draw fills every zero field from the seed. Fields already set are kept.
+// The draws use their own stream, so fixing one option does not change the
+// others.
+func (o Options) Draw(seed uint64) Options {
+	r := prng.New(seed).Fork("options")
+	pick := func(cur int, choices ...int) int {
+		v := choices[r.IntN(len(choices))]
+		if cur != 0 {
+			return cur
+		}
+		return v
+	}
+	pick64 := func(cur, lo, hi int64) int64 {
+		v := r.Range(lo, hi)
+		if cur != 0 {
+			return cur
+		}
+		return v
+	}
+	o.Nodes = pick(o.Nodes, 3, 3, 5, 5, 5, 1, 4, 7)
+	o.DurationNs = pick64(o.DurationNs, 20*sNs, 40*sNs)
+	o.TickNs = pick64(o.TickNs, 5*msNs, 20*msNs)
+	o.ElectionTicks = pick(o.ElectionTicks, 10, 10, 15, 20)
+	o.HeartbeatTicks = pick(o.HeartbeatTicks, 1, 2, 3)
+	o.PreVote = drawFlag(o.PreVote, r.Chance(prng.R(4, 5)))
+	o.CheckQuorum = drawFlag(o.CheckQuorum, r.Chance(prng.R(4, 5)))
+	o.Clients = pick(o.Clients, 1, 2, 3, 3, 5, 8)
+	o.Keys = pick(o.Keys, 1, 2, 3, 5)
+	o.RequestGapNs = pick64(o.RequestGapNs, 1*msNs, 50*msNs)
+	o.LatencyMinNs = pick64(o.LatencyMinNs, 100_000, 2*msNs)
+	o.LatencyMaxNs = pick64(o.LatencyMaxNs, o.LatencyMinNs+msNs, o.LatencyMinNs+30*msNs)
+	o.FsyncNs = pick64(o.FsyncNs, 50_000, 3*msNs)
+	electionNs := int64(o.ElectionTicks) * o.TickNs
+	o.ClientTimeoutNs = pick64(o.ClientTimeoutNs, electionNs, 3*electionNs)
+	o.Intensity = pick(o.Intensity, 10, 30, 50, 70, 100)
+	if o.Faults == "" {
+		o.Faults = "all"
+	}
+	return o
+}
+
+func drawFlag(cur Flag, on bool) Flag {
+	if cur != Draw {
+		return cur
+	}
+	if on {
+		return On
+	}
+	return Off
+}
+
+// Validate reports the first option out of its bounds, naming it.
+func (o Options) Validate() error {
+	type bound struct {
+		name   string
+		v      int64
+		lo, hi int64
+	}
+	for _, b := range []bound{
+		{"nodes", int64(o.Nodes), 1, 9},
+		{"duration", o.DurationNs, 1 * sNs, 3600 * sNs},
+		{"tick", o.TickNs, 100_000, 1 * sNs},
+		{"election-ticks", int64(o.ElectionTicks), 2, 1000},
+		{"heartbeat-ticks", int64(o.HeartbeatTicks), 1, int64(o.ElectionTicks) - 1},
+		{"clients", int64(o.Clients), 1, 64},
+		{"keys", int64(o.Keys), 1, 64},
+		{"request-gap", o.RequestGapNs, 0, 60 * sNs},
+		{"client-timeout", o.ClientTimeoutNs, msNs, 600 * sNs},
+		{"latency-min", o.LatencyMinNs, 0, 10 * sNs},
+		{"latency-max", o.LatencyMaxNs, o.LatencyMinNs, 10 * sNs},
+		{"fsync", o.FsyncNs, 0, 10 * sNs},
+		{"intensity", int64(o.Intensity), 1, 100},
+	} {
+		if b.v < b.lo || b.v > b.hi {
+			return fmt.Errorf("%s: %d is outside [%d, %d]", b.name, b.v, b.lo, b.hi)
+		}
+	}
+	if _, err := parseFaultKinds(o.Faults); err != nil {
+		return fmt.Errorf("faults: %w", err)
+	}
+	if o.Defect != "" && !knownDefect(o.Defect) {
+		return fmt.Errorf("defect: unknown defect %q (simrun defects lists them)", o.Defect)
+	}
+	return nil
+}
+
+// String prints every option on one line, in a fixed order, with units.
+func (o Options) String() string {
+	return fmt.Sprintf("nodes=%d duration=%s tick=%s election=%dt heartbeat=%dt prevote=%s checkquorum=%s "+
+		"clients=%d keys=%d gap=%s timeout=%s latency=%s..%s fsync=%s intensity=%d faults=%s defect=%s",
+		o.Nodes, fmtNs(o.DurationNs), fmtNs(o.TickNs), o.ElectionTicks, o.HeartbeatTicks, o.PreVote, o.CheckQuorum,
+		o.Clients, o.Keys, fmtNs(o.RequestGapNs), fmtNs(o.ClientTimeoutNs), fmtNs(o.LatencyMinNs), fmtNs(o.LatencyMaxNs),
+		fmtNs(o.FsyncNs), o.Intensity, o.Faults, orNone(o.Defect))
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "none"
+	}
+	return s
+}
+
+// fmtNs prints a virtual duration exactly, in the largest unit that divides it.
+func fmtNs(ns int64) string {
+	switch {
+	case ns != 0 && ns%sNs == 0:
+		return fmt.Sprintf("%ds", ns/sNs)
+	case ns != 0 && ns%msNs == 0:
+		return fmt.Sprintf("%dms", ns/msNs)
+	case ns != 0 && ns%1000 == 0:
+		return fmt.Sprintf("%dus", ns/1000)
+	}
+	return fmt.Sprintf("%dns", ns)
+}

@@ -1,0 +1,173 @@
+package sim
+
+import (
+	"fmt"
+	"hash/fnv"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/faultline-sim/faultline/checker"
+	"github.com/faultline-sim/faultline/clock"
+	"github.com/faultline-sim/faultline/faults"
+	"github.com/faultline-sim/faultline/internal/prng"
+	"github.com/faultline-sim/faultline/raft"
+	"github.com/faultline-sim/faultline/simnet"
+)
+
+// linTimeout bounds the linearizability check of one run (wall time); past
+// it the verdict is Inconclusive, never a pass.
+const linTimeout = 20 * time.Second
+
+// Run simulates one seed. Options are drawn (Options.Draw) and validated
+// first; a bad option or schedule is an error, never a panic.
+func Run(seed uint64, o Options) (*Result, error) {
+	start := time.Now() // wall time is reported, never used by the simulation
+	given := o
+	given.Schedule, given.KeepTrace = nil, false
+	o = o.Draw(seed)
+	if err := o.Validate(); err != nil {
+		return nil, err
+	}
+	w, err := newWorld(seed, o)
+	if err != nil {
+		return nil, err
+	}
+	if v := w.run(); v != nil {
+		r := w.result()
+		r.fail(Violation, v)
+		r.Given, r.WallNs = given, time.Since(start).Nanoseconds()
+		return r, nil
+	}
+	r := w.result()
+	r.Given = given
+	r.WallNs = time.Since(start).Nanoseconds()
+	return r, nil
+}
+
+func newWorld(seed uint64, o Options) (*world, error) {
+	root := prng.New(seed)
+	w := &world{o: o, seed: seed, rng: root, faultRng: root.Fork("faults-runtime"), leaderOf: map[int]int{}}
+	w.defects = defectsOf(o.Defect)
+	w.tr.Keep = o.KeepTrace
+	sched, err := w.buildSchedule(root)
+	if err != nil {
+		return nil, err
+	}
+	w.sched = sched
+	w.linkOpts = simnet.LinkOptions{LatencyMinNs: o.LatencyMinNs, LatencyMaxNs: o.LatencyMaxNs, Tail: prng.R(1, 20)}
+	w.net, err = simnet.New[packet](o.Nodes+o.Clients, simnet.Options{Link: w.linkOpts}, root.Fork("simnet"))
+	if err != nil {
+		return nil, fmt.Errorf("network: %w", err)
+	}
+	w.loop = clock.NewLoop[event](queueCapacity)
+	w.inv = checker.NewInvariants(o.Nodes)
+	for i := 1; i <= o.Nodes; i++ {
+		w.peers = append(w.peers, uint64(i))
+	}
+	w.hosts = make([]*host, o.Nodes+1)
+	for i := 1; i <= o.Nodes; i++ {
+		w.hosts[i] = &host{w: w, id: i}
+		w.hosts[i].boot()
+	}
+	for c := range o.Clients {
+		w.clients = append(w.clients, newClient(w, c))
+	}
+	w.scheduleFaults()
+	return w, nil
+}
+
+// buildSchedule takes the explicit schedule, or draws one from the seed.
+func (w *world) buildSchedule(root *prng.Rand) (faults.Schedule, error) {
+	o := w.o
+	if o.Schedule != nil {
+		s := *o.Schedule
+		if s.Nodes != o.Nodes || s.EndNs != o.DurationNs {
+			return s, fmt.Errorf("schedule: it is for %d nodes and %s, the run has %d nodes and %s",
+				s.Nodes, fmtNs(s.EndNs), o.Nodes, fmtNs(o.DurationNs))
+		}
+		if err := s.Validate(); err != nil {
+			return s, fmt.Errorf("schedule: %w", err)
+		}
+		return s, nil
+	}
+	kinds, _ := parseFaultKinds(o.Faults)
+	g := faults.GenOptions{Nodes: o.Nodes, DurationNs: o.DurationNs,
+		ElectionTimeoutNs: int64(o.ElectionTicks) * o.TickNs, Intensity: o.Intensity, Kinds: kinds}
+	if len(kinds) == 0 {
+		g.Intensity = 0
+	}
+	if err := g.Validate(); err != nil {
+		return faults.Schedule{}, fmt.Errorf("faults: %w", err)
+	}
+	return faults.Generate(root.Fork("schedule"), g), nil
+}
+
+// run drives the loop to the end of the schedule. A panic on the simulation
+// path (a Raft invariant assertion, or a simulator bug) ends the run as a
+// violation that names it, so it is reported, replayed and shrunk like any.
+func (w *world) run() (v *checker.Violation) {
+	defer func() {
+		if p := recover(); p != nil {
+			check := "simulator-panic"
+			if msg := fmt.Sprint(p); strings.HasPrefix(msg, "raft:") {
+				check = "raft-assertion"
+			}
+			v = &checker.Violation{Check: check, AtNs: w.now(), Msg: fmt.Sprint(p)}
+		}
+	}()
+	reason := w.loop.Run(w.sched.EndNs, maxEvents, w.handle)
+	if reason == clock.StopBudget {
+		panic(fmt.Sprintf("sim: seed %d used the whole budget of %d events before %s", w.seed, maxEvents, fmtNs(w.sched.EndNs)))
+	}
+	w.leaderTick(w.sched.EndNs)
+	return nil
+}
+
+// logEntry identifies a raft entry for the checker.
+func logEntry(e raft.Entry) checker.LogEntry {
+	return checker.LogEntry{Index: e.Index, Term: e.Term, Hash: hashData(e.Type, e.Data)}
+}
+
+func logEntries(es []raft.Entry) []checker.LogEntry {
+	out := make([]checker.LogEntry, len(es))
+	for i, e := range es {
+		out[i] = logEntry(e)
+	}
+	return out
+}
+
+// hashData is FNV-1a over an entry's type and data.
+func hashData(t raft.EntryType, data []byte) uint64 {
+	h := fnv.New64a()
+	h.Write([]byte{byte(t)})
+	h.Write(data)
+	return h.Sum64()
+}
+
+// parseFaultKinds reads "all", "none" or a comma list of episode kinds.
+func parseFaultKinds(s string) ([]faults.Kind, error) {
+	switch s {
+	case "all", "":
+		return slices.Clone(faults.EpisodeKinds), nil
+	case "none":
+		return nil, nil
+	}
+	var out []faults.Kind
+	for _, name := range strings.Split(s, ",") {
+		k := faults.Kind(strings.TrimSpace(name))
+		if !slices.Contains(faults.EpisodeKinds, k) {
+			return nil, fmt.Errorf("unknown fault kind %q (want all, none, or a list of %s)", name, kindList())
+		}
+		out = append(out, k)
+	}
+	return out, nil
+}
+
+func kindList() string {
+	names := make([]string, len(faults.EpisodeKinds))
+	for i, k := range faults.EpisodeKinds {
+		names[i] = string(k)
+	}
+	return strings.Join(names, ",")
+}

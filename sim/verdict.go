@@ -1,0 +1,109 @@
+package sim
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/faultline-sim/faultline/checker"
+)
+
+// result judges the finished run: safety first (the online invariants), then
+// linearizability of the history, then liveness after the quiet phase.
+func (w *world) result() *Result {
+	tot := w.net.Totals()
+	r := &Result{
+		Seed: w.seed, Verdict: Pass, TraceHash: w.tr.HashString(), VirtualNs: w.now(),
+		Events: int(w.loop.Events()), Options: w.o, Schedule: w.sched, History: w.history,
+		Messages: Traffic{Sent: int(tot.Sent), Delivered: int(tot.Delivered),
+			Dropped: int(tot.DroppedLoss + tot.DroppedPartition), Duplicated: int(tot.Duplicated)},
+		Avail: w.avail(),
+	}
+	for _, op := range w.history {
+		switch op.Status {
+		case checker.StatusOK:
+			r.Ops.OK++
+		case checker.StatusFail:
+			r.Ops.Fail++
+		default:
+			r.Ops.Unknown++
+		}
+	}
+	if w.tr.Keep {
+		r.Trace = make([]string, w.tr.Len())
+		for i := range r.Trace {
+			r.Trace[i], _ = w.tr.Line(i)
+		}
+	}
+	if v := w.inv.Violation(); v != nil {
+		r.fail(Violation, v)
+		return r
+	}
+	w.checkLinearizable(r)
+	if r.Verdict == Pass {
+		if v := w.checkLiveness(); v != nil {
+			r.fail(Liveness, v)
+		}
+	}
+	return r
+}
+
+func (r *Result) fail(verdict Verdict, v *checker.Violation) {
+	r.Verdict, r.Check, r.AtNs = verdict, v.Check, v.AtNs
+	r.Violation = v.Error()
+}
+
+func (w *world) checkLinearizable(r *Result) {
+	ops := checker.Tighten(w.history, w.stats.fates)
+	start := time.Now()
+	lr := checker.CheckLinearizable(ops, linTimeout)
+	r.CheckNs = time.Since(start).Nanoseconds()
+	switch lr.Verdict {
+	case checker.Illegal:
+		r.fail(Violation, &checker.Violation{Check: "linearizability", AtNs: w.now(), Msg: lr.Msg})
+	case checker.Inconclusive:
+		r.fail(Inconclusive, &checker.Violation{Check: "linearizability", AtNs: w.now(), Msg: lr.Msg})
+	}
+}
+
+// Liveness bounds, in base election timeouts (ElectionTicks * TickNs):
+// after the quiet phase starts a leader must be elected within leaderBoundET,
+// and every operation must finish within leaderBoundET plus two client
+// timeouts of the later of its call and the quiet start.
+const leaderBoundET = 8
+
+func (w *world) liveBounds() (leaderNs, opNs int64) {
+	et := int64(w.o.ElectionTicks) * w.o.TickNs
+	leaderNs = leaderBoundET*et + 4*w.o.FsyncNs
+	return leaderNs, leaderNs + 2*w.o.ClientTimeoutNs + int64(w.o.Nodes)*redirectBackoffNs
+}
+
+// checkLiveness judges recovery once faults healed (quiet phase).
+func (w *world) checkLiveness() *checker.Violation {
+	quiet, end := w.sched.QuietAtNs, w.sched.EndNs
+	leaderNs, opNs := w.liveBounds()
+	if quiet+leaderNs <= end && !w.leaderBetween(quiet, quiet+leaderNs) {
+		return &checker.Violation{Check: checker.CheckLiveness, AtNs: quiet + leaderNs,
+			Msg: fmt.Sprintf("no leader within %s after faults healed at %s", fmtNs(leaderNs), checker.FormatNs(quiet))}
+	}
+	for _, op := range w.history {
+		deadline := max(op.Call, quiet) + opNs
+		if deadline > end || (op.Status == checker.StatusOK && op.Return <= deadline) {
+			continue
+		}
+		return &checker.Violation{Check: checker.CheckLiveness, AtNs: deadline,
+			Msg: fmt.Sprintf("client %d %s %s (seq %d, called at %s) did not finish within %s of %s",
+				op.Client, op.Kind, op.Key, op.Seq, checker.FormatNs(op.Call), fmtNs(opNs),
+				checker.FormatNs(max(op.Call, quiet)))}
+	}
+	return nil
+}
+
+// leaderBetween reports whether some node led at a time in [from, to].
+func (w *world) leaderBetween(from, to int64) bool {
+	for _, s := range w.stats.spans {
+		if s.startNs <= to && (s.endNs < 0 || s.endNs >= from) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,141 @@
+package sim
+
+import (
+	"fmt"
+
+	"github.com/faultline-sim/faultline/checker"
+	"github.com/faultline-sim/faultline/clock"
+	"github.com/faultline-sim/faultline/faults"
+	"github.com/faultline-sim/faultline/internal/prng"
+	"github.com/faultline-sim/faultline/internal/trace"
+	"github.com/faultline-sim/faultline/simnet"
+)
+
+// evKind is what an event does when the loop pops it.
+type evKind uint8
+
+const (
+	evTick     evKind = iota + 1 // a host's tick timer; gen = incarnation
+	evSynced                     // a host's fsync completed; gen = incarnation
+	evDeliver                    // a packet arrives (d)
+	evFault                      // schedule action idx
+	evFaultEnd                   // the window of a *-leader action idx ends
+	evClient                     // a client wakes; gen = its attempt counter
+)
+
+// event is one entry of the loop's queue.
+type event struct {
+	kind evKind
+	node int    // host id, or client id for evClient
+	gen  uint64 // staleness guard, see evKind
+	idx  int    // schedule action index
+	d    *simnet.Delivery[packet]
+}
+
+// Bounds on one run: every loop has a limit, every queue a capacity.
+const (
+	queueCapacity = 1 << 20
+	maxEvents     = 50_000_000
+)
+
+// world is one run's whole state. Single-threaded: nothing here is shared.
+type world struct {
+	o        Options
+	seed     uint64
+	defects  defectSet
+	rng      *prng.Rand // root; components fork their own streams
+	netRng   *prng.Rand
+	faultRng *prng.Rand
+
+	loop     *clock.Loop[event]
+	net      *simnet.Network[packet]
+	hosts    []*host // index 0 unused
+	peers    []uint64
+	clients  []*client
+	sched    faults.Schedule
+	tr       trace.Trace
+	inv      *checker.Invariants
+	stats    stats
+	history  []checker.Operation
+	leaderOf map[int]int        // resolved node of each *-leader action, by index
+	linkOpts simnet.LinkOptions // every link's options when no fault changes them
+}
+
+func (w *world) now() int64 { return w.loop.Now() }
+
+// push schedules an event; a full queue is a bug in the bounds, so it panics.
+func (w *world) push(atNs int64, ev event) clock.Handle {
+	h, err := w.loop.At(atNs, ev)
+	if err != nil {
+		panic(fmt.Sprintf("sim: seed %d: %v", w.seed, err))
+	}
+	return h
+}
+
+// clientNet is the network id of client c (clients sit after the hosts).
+func (w *world) clientNet(c int) int { return w.o.Nodes + 1 + c }
+
+// send hands a packet to the network and schedules its deliveries.
+func (w *world) send(from, to int, p packet) {
+	for _, d := range w.net.Send(w.now(), from, to, p) {
+		w.schedule(d)
+	}
+}
+
+func (w *world) schedule(d simnet.Delivery[packet]) {
+	w.push(d.AtNs, event{kind: evDeliver, node: d.To, d: &d})
+}
+
+// handle dispatches one event and records it in the trace.
+func (w *world) handle(at int64, ev event) {
+	switch ev.kind {
+	case evTick:
+		w.tr.Begin(at, ev.node, "tick").End()
+		w.hosts[ev.node].onTick(ev.gen)
+	case evSynced:
+		w.tr.Begin(at, ev.node, "synced").End()
+		w.hosts[ev.node].onSynced(ev.gen)
+	case evDeliver:
+		w.deliver(at, ev.d)
+	case evFault:
+		w.applyFault(ev.idx)
+	case evFaultEnd:
+		w.endLeaderFault(ev.idx)
+	case evClient:
+		w.tr.Begin(at, w.clientNet(ev.node), "wake").Int("a", int64(ev.gen)).End()
+		w.clients[ev.node].wake(ev.gen)
+	default:
+		panic(fmt.Sprintf("sim: unknown event kind %d", ev.kind))
+	}
+}
+
+func (w *world) deliver(at int64, d *simnet.Delivery[packet]) {
+	p, ok := w.net.Arrive(at, *d)
+	line := w.tr.Begin(at, d.To, "recv").Int("from", int64(d.From))
+	if !ok {
+		line.Str("drop", "link").End()
+		return
+	}
+	traceRecv(line, p)
+	if d.To > w.o.Nodes {
+		w.clients[d.To-w.o.Nodes-1].receive(p.resp)
+		return
+	}
+	w.hosts[d.To].receive(p)
+}
+
+// traceRecv appends a packet's fields to its trace line and ends it.
+func traceRecv(l trace.Line, p packet) {
+	switch {
+	case p.raft != nil:
+		m := p.raft
+		l.Str("m", m.Type.String()).Int("t", int64(m.Term)).Int("i", int64(m.Index)).
+			Int("lt", int64(m.LogTerm)).Int("c", int64(m.Commit)).Int("n", int64(len(m.Entries))).End()
+	case p.req != nil:
+		l.Str("req", p.req.op.Kind.String()).Int("c", int64(p.req.op.Client)).Int("s", int64(p.req.op.Seq)).End()
+	case p.resp != nil:
+		l.Str("resp", "").Int("s", int64(p.resp.seq)).Int("lead", int64(p.resp.leader)).End()
+	default:
+		l.End()
+	}
+}
