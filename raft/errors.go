@@ -59,11 +59,5 @@ func msgErr(detail string) error    { return &detailError{ErrInvalidMessage, det
 // u64 is a short uint64 formatter for messages built without fmt.
 func u64(v uint64) string { return strconv.FormatUint(v, 10) }
 
-// invariant panics with context when cond is false.
-func invariant(cond bool, what string) {
-	if !cond {
-		panic("raft: invariant broken: " + what)
-	}
-}
-
+// itoa formats an int without fmt.
 func itoa(v int) string { return strconv.Itoa(v) }

@@ -77,18 +77,25 @@ func ents(terms ...uint64) []Entry {
 
 // persist handles one Ready like a host (storage only) and returns it.
 func persist(t tb, n *Node) Ready {
-	t.Helper()
 	rd := n.Ready()
+	save(t, n, rd)
+	n.Advance(rd)
+	return rd
+}
+
+// save writes rd to n's MemoryStorage (steps 1-2 of the Ready contract).
+func save(t tb, n *Node, rd Ready) {
 	s := n.cfg.Storage.(*MemoryStorage)
 	if !rd.Snapshot.IsEmpty() {
 		require.NoError(t, s.ApplySnapshot(rd.Snapshot))
 	}
-	require.NoError(t, s.Append(rd.Entries))
-	if !rd.HardState.IsEmpty() {
-		require.NoError(t, s.SetHardState(rd.HardState))
+	if err := s.Append(rd.Entries); err != nil {
+		t.Errorf("append: %v", err)
+		t.FailNow()
 	}
-	n.Advance(rd)
-	return rd
+	if !rd.HardState.IsEmpty() {
+		_ = s.SetHardState(rd.HardState) // MemoryStorage never fails
+	}
 }
 
 // readMsgs drains every Ready of n and returns the messages, sorted by To
@@ -174,7 +181,10 @@ func (nw *network) restart(id uint64) { nw.start(id) }
 func (nw *network) process(id uint64) {
 	n := nw.nodes[id]
 	for i := 0; n != nil && n.HasReady(); i++ {
-		require.Less(nw.t, i, 1000, "Ready loop did not settle")
+		if i >= 1000 {
+			nw.t.Errorf("Ready loop did not settle")
+			nw.t.FailNow()
+		}
 		rd := persist(nw.t, n)
 		if nw.onReady != nil {
 			nw.onReady(id, rd)
@@ -200,7 +210,11 @@ func (nw *network) heal() { nw.cut = map[[2]uint64]bool{} }
 
 // deliverOne pops the oldest message and steps it, unless its link is cut or
 // its target is down (then it is dropped).
-func (nw *network) deliverOne() { nw.deliverAt(0) }
+func (nw *network) deliverOne() {
+	m := nw.queue[0]
+	nw.queue = nw.queue[1:]
+	nw.deliver(m)
+}
 
 // deliverAt removes message k from the queue and steps it.
 func (nw *network) deliverAt(k int) {
@@ -214,14 +228,20 @@ func (nw *network) deliver(m Message) {
 	if n == nil || nw.cut[[2]uint64{m.From, m.To}] || (nw.filter != nil && !nw.filter(&m)) {
 		return
 	}
-	require.NoError(nw.t, n.Step(m))
+	if err := n.Step(m); err != nil {
+		nw.t.Errorf("step %v: %v", m, err)
+		nw.t.FailNow()
+	}
 	nw.process(m.To)
 }
 
 // stabilize delivers until no message is in flight.
 func (nw *network) stabilize() {
 	for i := 0; len(nw.queue) > 0; i++ {
-		require.Less(nw.t, i, 1_000_000, "network did not quiesce")
+		if i >= 1_000_000 {
+			nw.t.Errorf("network did not quiesce")
+			nw.t.FailNow()
+		}
 		nw.deliverOne()
 	}
 }

@@ -152,10 +152,6 @@ func cloneBytes(b []byte) []byte {
 	return append([]byte(nil), b...)
 }
 
-func isResponse(t MessageType) bool {
-	return t == MsgVoteResp || t == MsgPreVoteResp || t == MsgAppResp || t == MsgHeartbeatResp
-}
-
 // voteRespType maps a vote request type to its response type.
 func voteRespType(t MessageType) MessageType {
 	if t == MsgPreVote {

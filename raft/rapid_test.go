@@ -142,7 +142,7 @@ func TestRapidSafety(t *testing.T) {
 				s.recordCommitted(id, e, nw.nodes[id].term)
 			}
 		}
-		steps := rapid.IntRange(50, 400).Draw(rt, "steps")
+		steps := rapid.IntRange(100, 1500).Draw(rt, "steps")
 		proposals := 0
 		for range steps {
 			randomStep(rt, nw, &proposals)

@@ -69,6 +69,7 @@ func (c *client) issue() {
 	op := c.nextOp()
 	c.op = &op
 	c.hist = len(w.history)
+	w.live.Invoke(w.now(), c.id, op.Kind.String()+" "+op.Key+" seq "+strconv.FormatUint(op.Seq, 10))
 	w.history = append(w.history, checker.Operation{
 		Client: c.id, Seq: op.Seq, Kind: op.Kind.String(), Key: op.Key, Value: op.Value, Expect: op.Expect,
 		Call: w.now(), Return: checker.NoReturn, Status: checker.StatusUnknown,
@@ -127,6 +128,8 @@ func (c *client) complete(r *response) {
 	h := &w.history[c.hist]
 	h.Return, h.Status = w.now(), checker.StatusOK
 	h.Output = outputOf(c.op.Kind, r)
+	w.live.Check(w.now()) // judges this op's deadline before it is cleared
+	w.live.Complete(w.now(), c.id)
 	w.stats.latencies = append(w.stats.latencies, h.Return-h.Call)
 	if k, err := strconv.Atoi(c.op.Key[1:]); err == nil && !r.guess {
 		c.seen[k] = r.result.Value

@@ -15,6 +15,7 @@ func (w *world) scheduleFaults() {
 			w.push(a.UntilNs, event{kind: evFaultEnd, idx: i})
 		}
 	}
+	w.push(w.sched.QuietAtNs, event{kind: evQuiet})
 }
 
 // applyFault carries out action i of the schedule at its time.

@@ -222,6 +222,7 @@ func (h *host) observeRole(s raft.SoftState) {
 		w.leaderLost(h.id)
 	}
 	h.role, h.lead = s.Role, s.Lead
+	w.live.Role(w.now(), h.id, st.Term, s.Role == raft.Leader)
 }
 
 // apply runs one committed entry on the state machine and answers its client.
@@ -293,6 +294,7 @@ func (h *host) crash(torn bool) {
 	h.w.loop.Cancel(h.tickHandle)
 	if h.role == raft.Leader {
 		h.w.leaderLost(h.id)
+		h.w.live.Role(h.w.now(), h.id, 0, false)
 	}
 	h.node, h.kv, h.up, h.paused = nil, nil, false, false
 	h.inbox, h.missed, h.rd, h.waiting, h.role = nil, 0, nil, nil, raft.Follower

@@ -20,6 +20,7 @@ type stats struct {
 	since        int64 // start of the current leaderless stretch
 	spans        []leaderSpan
 	fates        map[checker.OpKey]checker.Fate
+	fatesUpTo    uint64 // highest index whose fate is recorded
 }
 
 // leaderSpan is one node's leadership of one term; endNs -1 while it lasts.
@@ -65,6 +66,10 @@ func (w *world) leaderTick(endNs int64) {
 // applied records the first time any replica applied a client's request:
 // the linearizability checker may use it to pin unknown operations.
 func (w *world) applied(e raft.Entry, res kv.Result) {
+	if e.Index <= w.stats.fatesUpTo {
+		return // applied before: state machine safety (checked) makes it the same entry
+	}
+	w.stats.fatesUpTo = e.Index
 	op, err := kv.Decode(e.Data)
 	if err != nil || op.Seq == 0 {
 		return

@@ -62,6 +62,7 @@ func newWorld(seed uint64, o Options) (*world, error) {
 	}
 	w.loop = clock.NewLoop[event](queueCapacity)
 	w.inv = checker.NewInvariants(o.Nodes)
+	w.live = checker.NewLiveness(w.liveBounds())
 	for i := 1; i <= o.Nodes; i++ {
 		w.peers = append(w.peers, uint64(i))
 	}

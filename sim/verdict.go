@@ -1,7 +1,6 @@
 package sim
 
 import (
-	"fmt"
 	"time"
 
 	"github.com/faultline-sim/faultline/checker"
@@ -40,7 +39,7 @@ func (w *world) result() *Result {
 	}
 	w.checkLinearizable(r)
 	if r.Verdict == Pass {
-		if v := w.checkLiveness(); v != nil {
+		if v := w.live.Check(w.now()); v != nil {
 			r.fail(Liveness, v)
 		}
 	}
@@ -66,44 +65,15 @@ func (w *world) checkLinearizable(r *Result) {
 }
 
 // Liveness bounds, in base election timeouts (ElectionTicks * TickNs):
-// after the quiet phase starts a leader must be elected within leaderBoundET,
-// and every operation must finish within leaderBoundET plus two client
-// timeouts of the later of its call and the quiet start.
+// after the quiet phase starts a leader of the highest term must exist within
+// leaderBoundET, and every operation must finish within that plus two client
+// timeouts and a redirect per node, from the later of its call and the quiet
+// start. Tighter than checker.DeriveBounds, so short quiet phases are judged.
 const leaderBoundET = 8
 
-func (w *world) liveBounds() (leaderNs, opNs int64) {
+func (w *world) liveBounds() checker.LivenessBounds {
 	et := int64(w.o.ElectionTicks) * w.o.TickNs
-	leaderNs = leaderBoundET*et + 4*w.o.FsyncNs
-	return leaderNs, leaderNs + 2*w.o.ClientTimeoutNs + int64(w.o.Nodes)*redirectBackoffNs
-}
-
-// checkLiveness judges recovery once faults healed (quiet phase).
-func (w *world) checkLiveness() *checker.Violation {
-	quiet, end := w.sched.QuietAtNs, w.sched.EndNs
-	leaderNs, opNs := w.liveBounds()
-	if quiet+leaderNs <= end && !w.leaderBetween(quiet, quiet+leaderNs) {
-		return &checker.Violation{Check: checker.CheckLiveness, AtNs: quiet + leaderNs,
-			Msg: fmt.Sprintf("no leader within %s after faults healed at %s", fmtNs(leaderNs), checker.FormatNs(quiet))}
-	}
-	for _, op := range w.history {
-		deadline := max(op.Call, quiet) + opNs
-		if deadline > end || (op.Status == checker.StatusOK && op.Return <= deadline) {
-			continue
-		}
-		return &checker.Violation{Check: checker.CheckLiveness, AtNs: deadline,
-			Msg: fmt.Sprintf("client %d %s %s (seq %d, called at %s) did not finish within %s of %s",
-				op.Client, op.Kind, op.Key, op.Seq, checker.FormatNs(op.Call), fmtNs(opNs),
-				checker.FormatNs(max(op.Call, quiet)))}
-	}
-	return nil
-}
-
-// leaderBetween reports whether some node led at a time in [from, to].
-func (w *world) leaderBetween(from, to int64) bool {
-	for _, s := range w.stats.spans {
-		if s.startNs <= to && (s.endNs < 0 || s.endNs >= from) {
-			return true
-		}
-	}
-	return false
+	leaderNs := leaderBoundET*et + 4*w.o.FsyncNs
+	return checker.LivenessBounds{LeaderNs: leaderNs,
+		OpNs: leaderNs + 2*w.o.ClientTimeoutNs + int64(w.o.Nodes)*redirectBackoffNs}
 }

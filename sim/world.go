@@ -21,6 +21,7 @@ const (
 	evFault                      // schedule action idx
 	evFaultEnd                   // the window of a *-leader action idx ends
 	evClient                     // a client wakes; gen = its attempt counter
+	evQuiet                      // the quiet phase begins (after the healing actions)
 )
 
 // event is one entry of the loop's queue.
@@ -55,6 +56,8 @@ type world struct {
 	sched    faults.Schedule
 	tr       trace.Trace
 	inv      *checker.Invariants
+	live     *checker.Liveness
+	sendBuf  []simnet.Delivery[packet] // reused by send
 	stats    stats
 	history  []checker.Operation
 	leaderOf map[int]int        // resolved node of each *-leader action, by index
@@ -77,7 +80,8 @@ func (w *world) clientNet(c int) int { return w.o.Nodes + 1 + c }
 
 // send hands a packet to the network and schedules its deliveries.
 func (w *world) send(from, to int, p packet) {
-	for _, d := range w.net.Send(w.now(), from, to, p) {
+	w.sendBuf = w.net.AppendSend(w.sendBuf[:0], w.now(), from, to, p)
+	for _, d := range w.sendBuf {
 		w.schedule(d)
 	}
 }
@@ -101,6 +105,9 @@ func (w *world) handle(at int64, ev event) {
 		w.applyFault(ev.idx)
 	case evFaultEnd:
 		w.endLeaderFault(ev.idx)
+	case evQuiet:
+		w.tr.Begin(at, 0, "quiet").End()
+		w.live.QuietStart(at)
 	case evClient:
 		w.tr.Begin(at, w.clientNet(ev.node), "wake").Int("a", int64(ev.gen)).End()
 		w.clients[ev.node].wake(ev.gen)

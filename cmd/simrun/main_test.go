@@ -57,11 +57,13 @@ func TestBadInput(t *testing.T) {
 	requireUsage(t, "run: which seeds? give -seed N or -seeds A-B", "run")
 	requireUsage(t, `unknown command "frob": want run, replay, shrink, check or defects (simrun -h)`, "frob")
 	requireUsage(t, "run: flag provided but not defined: -frob (simrun run -h lists the flags)", "run", "-seed", "1", "-frob")
-	requireUsage(t, `run: invalid value "5x" for flag -duration: want a Go duration such as 30s or 10ms, got "5x" (simrun run -h lists the flags)`,
+	requireUsage(t, `run: invalid value "5x" for flag -duration: want a positive duration like 30s or 10ms, got "5x" (simrun run -h lists the flags)`,
 		"run", "-seed", "1", "-duration", "5x")
 	requireUsage(t, "", "run", "-seed", "1", "-prevote", "maybe")
 	requireUsage(t, "bad option: nodes: 12 is outside [1, 9]", "run", "-seed", "1", "-nodes", "12")
-	requireUsage(t, "bad option: duration: -5000000000 is outside [1000000000, 3600000000000]", "run", "-seed", "1", "-duration", "-5s")
+	requireUsage(t, "bad option: duration: 500000000 is outside [1000000000, 3600000000000]", "run", "-seed", "1", "-duration", "500ms")
+	requireUsage(t, "bad option: heartbeat-ticks: 12 is outside [1, 9]", "run", "-seed", "1", "-election-ticks", "10", "-heartbeat-ticks", "12")
+	requireUsage(t, `bad option: defect: unknown defect "frob" (simrun defects lists them)`, "run", "-seed", "1", "-defect", "frob")
 	requireUsage(t, "-j 0: want 1..4096 workers", "run", "-seed", "1", "-j", "0")
 	requireUsage(t, `run: unexpected argument "7" (seeds go in -seed or -seeds)`, "run", "7")
 	requireUsage(t, "", "run", "-seed", "1", "-schedule", filepath.Join(dir, "missing.json"))
@@ -115,14 +117,15 @@ func TestWorstExit(t *testing.T) {
 }
 
 func TestReplayLine(t *testing.T) {
-	set := [][2]string{{"nodes", "5"}, {"duration", "30s"}, {"defect", "vote-any-log"}}
+	fixed := sim.Options{Nodes: 5, DurationNs: 30e9, PreVote: sim.Off, Defect: "vote-any-log"}
 	require.Equal(t,
-		"simrun replay -seed 17 -nodes=5 -duration=30s -defect=vote-any-log"+
-			"   # or: go test ./sim -run 'TestSeeds/seed=17$' -sim.seed=17 -sim.nodes=5 -sim.duration=30s -sim.defect=vote-any-log",
-		replayLine(17, set, ""))
+		"simrun replay -seed 17 -nodes=5 -duration=30s -prevote=off -defect=vote-any-log"+
+			"   # or: go test ./sim -run 'TestSeeds/seed=17$' -sim.seed=17 -sim.nodes=5 -sim.duration=30s -sim.prevote=off -sim.defect=vote-any-log",
+		replayLine(17, fixed, "", ""))
 	require.Equal(t,
 		"simrun replay 'out dir/seed-3'   # or: go test ./sim -run 'TestSeeds/seed=3$' -sim.seed=3",
-		replayLine(3, nil, "out dir/seed-3"))
+		replayLine(3, sim.Options{}, "", "out dir/seed-3"))
+	require.Equal(t, "simrun replay -seed 3 -nodes=3 -schedule=s.txt", replayLine(3, sim.Options{Nodes: 3}, "s.txt", ""))
 }
 
 func TestDefects(t *testing.T) {

@@ -99,7 +99,7 @@ func loadArtifacts(dir string) (uint64, sim.Options, error) {
 func overrideOptions(base sim.Options, of *optionFlags) (sim.Options, error) {
 	over := addOptionFlags(newFlagSet("override"))
 	over.o = base
-	for _, kv := range of.set() {
+	for _, kv := range of.given() {
 		if err := over.fs.Set(kv[0], kv[1]); err != nil {
 			return base, usagef("-%s %q: %v", kv[0], kv[1], err)
 		}

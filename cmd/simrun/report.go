@@ -123,7 +123,7 @@ func (p *reporter) result(r seedResult) {
 	show := r.failed() || p.cfg.verbose
 	replay := ""
 	if r.failed() {
-		replay = replayLine(r.seed, p.cfg.set, r.artifactDir)
+		replay = replayLine(r.seed, p.cfg.opts, p.cfg.schedule, r.artifactDir)
 	}
 	if p.cfg.json {
 		line := seedLine{

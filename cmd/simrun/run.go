@@ -25,7 +25,7 @@ import (
 type sweepConfig struct {
 	seeds    seedList
 	opts     sim.Options
-	set      [][2]string // option flags given, for replay lines
+	schedule string // -schedule file, for replay lines
 	jobs     int
 	outDir   string
 	json     bool
@@ -108,7 +108,7 @@ func parseRunFlags(args []string, stdout io.Writer) (sweepConfig, error) {
 	if cfg.opts, err = of.options(); err != nil {
 		return cfg, err
 	}
-	cfg.set = of.set()
+	cfg.schedule = of.schedulePath
 	return cfg, nil
 }
 
