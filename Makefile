@@ -25,7 +25,7 @@ sim: build
 
 ## fuzz: the native fuzz target over generated schedules, then a seed sweep.
 fuzz:
-	$(GO) test ./sim -run '^$$' -fuzz=FuzzCluster -fuzztime=$(FUZZTIME)
+	$(GO) test ./sim -run '^$$' -fuzz=FuzzCluster -fuzztime=$(FUZZTIME) -fuzzminimizetime=10x
 
 ## replay: replay one seed verbosely (SEED=N).
 replay: build

@@ -117,9 +117,14 @@ func (w *world) run() (v *checker.Violation) {
 			v = &checker.Violation{Check: check, AtNs: w.now(), Msg: fmt.Sprint(p)}
 		}
 	}()
-	reason := w.loop.Run(w.sched.EndNs, maxEvents, w.handle)
-	if reason == clock.StopBudget {
-		panic(fmt.Sprintf("sim: seed %d used the whole budget of %d events before %s", w.seed, maxEvents, fmtNs(w.sched.EndNs)))
+	// Chunks of events, so the run stops soon after the first safety violation.
+	for budget := maxEvents; ; budget -= eventChunk {
+		if budget <= 0 {
+			panic(fmt.Sprintf("sim: seed %d used the whole budget of %d events before %s", w.seed, maxEvents, fmtNs(w.sched.EndNs)))
+		}
+		if w.loop.Run(w.sched.EndNs, min(budget, eventChunk), w.handle) != clock.StopBudget || w.inv.Violation() != nil {
+			break
+		}
 	}
 	w.leaderTick(w.sched.EndNs)
 	return nil

@@ -37,6 +37,7 @@ type event struct {
 const (
 	queueCapacity = 1 << 20
 	maxEvents     = 50_000_000
+	eventChunk    = 4096 // events between checks for a violation
 )
 
 // world is one run's whole state. Single-threaded: nothing here is shared.

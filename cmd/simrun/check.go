@@ -65,10 +65,12 @@ func checkAll(files []string, hists [][]checker.Operation, htmlPaths []string, t
 	codes := map[int]bool{}
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
 	enc := json.NewEncoder(stdout)
+	enc.SetEscapeHTML(false)
 	for i, f := range files {
 		start := time.Now()
 		res := checker.CheckLinearizable(hists[i], timeout)
-		line := checkLine{File: f, Verdict: res.Verdict, Ops: len(hists[i]), CheckMs: time.Since(start).Milliseconds(), Key: res.Key, Msg: res.Msg}
+		took := time.Since(start)
+		line := checkLine{File: f, Verdict: res.Verdict, Ops: len(hists[i]), CheckMs: took.Milliseconds(), Key: res.Key, Msg: res.Msg}
 		codes[linExit(res.Verdict)] = true
 		if htmlPaths != nil {
 			if err := writeHTML(htmlPaths[i], res); err != nil {
@@ -80,7 +82,7 @@ func checkAll(files []string, hists [][]checker.Operation, htmlPaths []string, t
 			_ = enc.Encode(line)
 			continue
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%d ops\t%s", f, line.Verdict, line.Ops, time.Duration(line.CheckMs)*time.Millisecond)
+		fmt.Fprintf(tw, "%s\t%s\t%d ops\t%s", f, line.Verdict, line.Ops, took.Round(time.Microsecond))
 		if line.Msg != "" {
 			fmt.Fprintf(tw, "\t%s", line.Msg)
 		}

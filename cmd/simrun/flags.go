@@ -150,6 +150,7 @@ func replayLine(seed uint64, fixed sim.Options, schedulePath, artifactDir string
 	}
 	return b.String()
 }
+
 // loadSchedule reads a fault schedule, JSON or text form (schedule.json or
 // schedule.txt of an artifact directory), and validates it.
 func loadSchedule(path string) (*faults.Schedule, error) {

@@ -215,7 +215,7 @@ func TestSweepTextFake(t *testing.T) {
 	code, out, stderr := simrun(t, "run", "-seeds", "1-12", "-j", "3", "-nodes", "5")
 	require.Equal(t, exitViolation, code)
 	require.Empty(t, stderr)
-	require.Contains(t, out, "FAIL seed 3: violation election-safety: two leaders in term 3\nseed 3: options nodes=5 ")
+	require.Contains(t, out, "FAIL seed 3: violation: two leaders in term 3\nseed 3: options nodes=5 ")
 	require.Contains(t, out, "  replay: simrun replay -seed 3 -nodes=5   # or: go test ./sim -run 'TestSeeds/seed=3$' -sim.seed=3 -sim.nodes=5\n")
 	require.Contains(t, out, "FAIL seed 7: liveness\n")
 	require.NotContains(t, out, "seed 1:", "passing seeds are quiet without -v")
@@ -345,8 +345,11 @@ func TestCheckJepsen(t *testing.T) {
 	if err != nil {
 		t.Skip("no jepsen histories:", err)
 	}
-	for _, line := range strings.Split(strings.TrimSpace(string(want)), "\n")[:4] {
+	for _, line := range strings.Split(strings.TrimSpace(string(want)), "\n") {
 		name, verdict, _ := strings.Cut(line, " ")
+		if _, err := os.Stat(filepath.Join(dir, name+".jsonl")); err != nil {
+			continue // expected.txt may list more than the subset kept here
+		}
 		code, out, stderr := simrun(t, "check", filepath.Join(dir, name+".jsonl"))
 		require.Empty(t, stderr)
 		require.Contains(t, out, " "+verdict+" ", name)

@@ -90,7 +90,7 @@ func loadArtifacts(dir string) (uint64, sim.Options, error) {
 	}
 	seed, opts, err := sim.LoadArtifacts(dir)
 	if err != nil {
-		return 0, opts, usagef("artifact directory %q: %v", dir, err)
+		return 0, opts, usagef("%v", err) // names the directory and the file
 	}
 	return seed, opts, nil
 }

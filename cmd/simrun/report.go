@@ -74,12 +74,14 @@ type reporter struct {
 }
 
 func newReporter(cfg sweepConfig, stdout, stderr io.Writer) *reporter {
+	enc := json.NewEncoder(stdout)
+	enc.SetEscapeHTML(false)
 	return &reporter{
 		cfg: cfg, stdout: stdout, stderr: stderr,
 		st:       sweepStats{codes: map[int]bool{}},
 		start:    time.Now(),
 		progress: !cfg.json && isTerminal(stderr),
-		enc:      json.NewEncoder(stdout),
+		enc:      enc,
 	}
 }
 
@@ -157,15 +159,12 @@ func (p *reporter) text(r seedResult, replay string) {
 		fmt.Fprintf(p.stdout, "seed %d: options %s\n", r.seed, res.Options)
 		return
 	}
-	what := string(res.Verdict)
-	if res.Check != "" && res.Check != what {
-		what += " " + res.Check
-	}
-	if res.AtNs != 0 {
-		what += " at " + fmtDur(res.AtNs)
-	}
-	if res.Violation != "" {
+	what := string(res.Verdict) // Violation names the check, time and nodes itself
+	switch {
+	case res.Violation != "":
 		what += ": " + res.Violation
+	case res.Check != "" && res.Check != what:
+		what += " " + res.Check
 	}
 	if r.second != nil {
 		what += fmt.Sprintf(" NONDETERMINISTIC: run 1 %s trace=%s, run 2 %s trace=%s",

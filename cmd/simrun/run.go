@@ -28,6 +28,7 @@ type sweepConfig struct {
 	schedule string // -schedule file, for replay lines
 	jobs     int
 	outDir   string
+	saveDir  string // -save: add failing seeds to the regression corpus here
 	json     bool
 	verbose  bool
 	checkDet bool
@@ -73,6 +74,8 @@ func parseRunFlags(args []string, stdout io.Writer) (sweepConfig, error) {
 	shards := fs.Uint64("shards", 0, "shard `count` when the index comes from JOB_COMPLETION_INDEX")
 	cfg := sweepConfig{}
 	fs.StringVar(&cfg.outDir, "out", "", "write artifacts of failing seeds to `DIR`/seed-N")
+	save := fs.Bool("save", false, "add every failing seed to the regression corpus (-save-dir)")
+	fs.StringVar(&cfg.saveDir, "save-dir", filepath.Join("testdata", "regress"), "regression corpus `DIR` for -save")
 	fs.BoolVar(&cfg.json, "json", false, "one JSON object per seed on stdout, then a summary object")
 	fs.BoolVar(&cfg.verbose, "v", false, "report every seed with its options, not only failures")
 	fs.BoolVar(&cfg.checkDet, "check-determinism", false, "run each seed twice; differing trace hash or verdict exits 5")
@@ -103,12 +106,15 @@ func parseRunFlags(args []string, stdout io.Writer) (sweepConfig, error) {
 	if *jobs < 1 || *jobs > 4096 {
 		return cfg, usagef("-j %d: want 1..4096 workers", *jobs)
 	}
-	cfg.jobs = *jobs
 	cfg.seeds = set.list(sh)
+	cfg.jobs = max(1, min(*jobs, cfg.seeds.Len()))
 	if cfg.opts, err = of.options(); err != nil {
 		return cfg, err
 	}
 	cfg.schedule = of.schedulePath
+	if !*save {
+		cfg.saveDir = ""
+	}
 	return cfg, nil
 }
 
@@ -282,6 +288,11 @@ func runSeed(idx int, seed uint64, cfg sweepConfig) seedResult {
 		out.artifactErr = sim.WriteArtifacts(out.artifactDir, out.res)
 		if out.artifactErr != nil {
 			out.artifactDir = ""
+		}
+	}
+	if out.failed() && cfg.saveDir != "" && out.stack == "" {
+		if _, err := sim.SaveRegression(cfg.saveDir, out.res, "found by simrun run"); err != nil && out.artifactErr == nil {
+			out.artifactErr = err
 		}
 	}
 	out.res = strip(out.res)

@@ -48,7 +48,7 @@ func cmdShrink(args []string, stdout, stderr io.Writer) (int, error) {
 		return exitUsage, usagef("%s: seed %d passes on replay (trace %s): nothing to shrink", dir, seed, before.TraceHash)
 	}
 	fmt.Fprintf(stdout, "before: %s\n  %s\n", size(before), resultLine(before))
-	after, err := sim.Shrink(before, *budget, func(line string) { fmt.Fprintf(stderr, "shrink: %s\n", line) })
+	after, err := sim.Shrink(before, *budget, func(line string) { fmt.Fprintln(stderr, line) })
 	if err != nil {
 		return exitUsage, usagef("shrink %s: %v", dir, err)
 	}
