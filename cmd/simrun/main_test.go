@@ -270,7 +270,7 @@ func TestSweepInterrupted(t *testing.T) {
 	set, err := parseSeeds("1-1000")
 	require.NoError(t, err)
 	var out, errb bytes.Buffer
-	cfg := sweepConfig{seeds: set.list(allSeeds), jobs: 2}
+	cfg := sweepConfig{seeds: listOf(set, allSeeds), jobs: 2}
 	code, err := runSweep(ctx, make(chan struct{}), cfg, &out, &errb)
 	require.NoError(t, err)
 	require.Equal(t, exitInterrupted, code)

@@ -106,7 +106,7 @@ func parseRunFlags(args []string, stdout io.Writer) (sweepConfig, error) {
 	if *jobs < 1 || *jobs > 4096 {
 		return cfg, usagef("-j %d: want 1..4096 workers", *jobs)
 	}
-	cfg.seeds = set.list(sh)
+	cfg.seeds = listOf(set, sh)
 	cfg.jobs = max(1, min(*jobs, cfg.seeds.Len()))
 	if cfg.opts, err = of.options(); err != nil {
 		return cfg, err

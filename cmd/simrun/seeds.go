@@ -3,111 +3,19 @@ package main
 import (
 	"errors"
 	"fmt"
+	"github.com/faultline-sim/faultline/internal/seedspec"
 	"os"
 	"slices"
 	"strconv"
 	"strings"
 )
 
-// maxSeeds bounds one seed spec, so a typo cannot start a sweep of years.
-const maxSeeds = 100_000_000
+// Seed specs are parsed by internal/seedspec, shared with go test's -sim.seeds.
+const maxSeeds = seedspec.MaxSeeds
 
-// seedRange is the inclusive range [lo, hi].
-type seedRange struct{ lo, hi uint64 }
+type seedSet = seedspec.Set
 
-// seedSet is a sorted list of disjoint, non-adjacent ranges: seeds in
-// ascending order, each once. Seed order is the order of results.
-type seedSet struct {
-	ranges []seedRange
-	count  uint64 // seeds in all ranges, at most maxSeeds
-}
-
-// parseSeeds reads a spec such as "7", "1-300" or "1,5,9-12". Overlaps and
-// duplicates are merged; the order of the list does not matter.
-func parseSeeds(spec string) (seedSet, error) {
-	if strings.TrimSpace(spec) == "" {
-		return seedSet{}, errors.New("empty seed list: want N, A-B or a comma list such as 1,5,9-12")
-	}
-	var rs []seedRange
-	for _, part := range strings.Split(spec, ",") {
-		r, err := parseSeedRange(strings.TrimSpace(part))
-		if err != nil {
-			return seedSet{}, err
-		}
-		rs = append(rs, r)
-	}
-	set := mergeRanges(rs)
-	if set.count > maxSeeds {
-		return seedSet{}, fmt.Errorf("%d seeds is more than the limit of %d: split the sweep", set.count, maxSeeds)
-	}
-	return set, nil
-}
-
-func parseSeedRange(part string) (seedRange, error) {
-	if part == "" {
-		return seedRange{}, errors.New("empty item in seed list: want N or A-B between commas")
-	}
-	loS, hiS, isRange := strings.Cut(part, "-")
-	lo, err := parseSeed(loS)
-	if err != nil {
-		return seedRange{}, err
-	}
-	if !isRange {
-		return seedRange{lo, lo}, nil
-	}
-	hi, err := parseSeed(hiS)
-	if err != nil {
-		return seedRange{}, err
-	}
-	if hi < lo {
-		return seedRange{}, fmt.Errorf("range end %d is before start %d", hi, lo)
-	}
-	if hi-lo >= maxSeeds {
-		return seedRange{}, fmt.Errorf("range %d-%d holds more than the limit of %d seeds: split the sweep", lo, hi, maxSeeds)
-	}
-	return seedRange{lo, hi}, nil
-}
-
-func parseSeed(s string) (uint64, error) {
-	s = strings.TrimSpace(s)
-	v, err := strconv.ParseUint(s, 10, 64)
-	if err != nil {
-		if errors.Is(err, strconv.ErrRange) {
-			return 0, fmt.Errorf("seed %q does not fit in 64 bits", s)
-		}
-		return 0, fmt.Errorf("seed %q is not a non-negative integer", s)
-	}
-	return v, nil
-}
-
-// mergeRanges sorts ranges and merges overlapping or adjacent ones.
-func mergeRanges(rs []seedRange) seedSet {
-	slices.SortFunc(rs, func(a, b seedRange) int {
-		switch {
-		case a.lo < b.lo:
-			return -1
-		case a.lo > b.lo:
-			return 1
-		}
-		return 0
-	})
-	var set seedSet
-	for _, r := range rs {
-		n := len(set.ranges)
-		if n > 0 && (r.lo <= set.ranges[n-1].hi || r.lo-1 == set.ranges[n-1].hi) {
-			set.ranges[n-1].hi = max(set.ranges[n-1].hi, r.hi)
-			continue
-		}
-		set.ranges = append(set.ranges, r)
-	}
-	for _, r := range set.ranges {
-		set.count += r.hi - r.lo + 1 // each range was bounded; the sum is checked by the caller
-		if set.count > maxSeeds {
-			break
-		}
-	}
-	return set
-}
+func parseSeeds(spec string) (seedSet, error) { return seedspec.Parse(spec) }
 
 // shard selects every n-th seed: the seeds at positions p (0-based, in seed
 // order) with p % n == index. Shards 0..n-1 are disjoint and cover the set.
@@ -185,11 +93,11 @@ type seedList struct {
 	n      int
 }
 
-func (s seedSet) list(sh shard) seedList {
-	l := seedList{set: s, sh: sh, prefix: make([]uint64, len(s.ranges))}
+func listOf(s seedSet, sh shard) seedList {
+	l := seedList{set: s, sh: sh, prefix: make([]uint64, len(s.Ranges))}
 	var total uint64
-	for k, r := range s.ranges {
-		total += r.hi - r.lo + 1
+	for k, r := range s.Ranges {
+		total += r.Hi - r.Lo + 1
 		l.prefix[k] = total
 	}
 	if total > sh.index {
@@ -209,12 +117,12 @@ func (l seedList) At(i int) uint64 {
 	if k > 0 {
 		start = l.prefix[k-1]
 	}
-	return l.set.ranges[k].lo + (p - start)
+	return l.set.Ranges[k].Lo + (p - start)
 }
 
 // seeds expands the shard's seeds (tests and small sets).
-func (s seedSet) seeds(sh shard) []uint64 {
-	l := s.list(sh)
+func seedsOf(s seedSet, sh shard) []uint64 {
+	l := listOf(s, sh)
 	out := make([]uint64, l.Len())
 	for i := range out {
 		out[i] = l.At(i)

@@ -25,8 +25,8 @@ func TestParseSeeds(t *testing.T) {
 	} {
 		set, err := parseSeeds(tc.spec)
 		require.NoError(t, err, tc.spec)
-		require.Equal(t, tc.want, set.seeds(allSeeds), tc.spec)
-		require.Equal(t, uint64(len(tc.want)), set.count, tc.spec)
+		require.Equal(t, tc.want, seedsOf(set, allSeeds), tc.spec)
+		require.Equal(t, uint64(len(tc.want)), set.Count, tc.spec)
 	}
 }
 
@@ -50,7 +50,7 @@ func TestParseSeedsErrors(t *testing.T) {
 	}
 	set, err := parseSeeds("1-100000000")
 	require.NoError(t, err, "exactly the limit is allowed")
-	require.Equal(t, uint64(maxSeeds), set.count)
+	require.Equal(t, uint64(maxSeeds), set.Count)
 }
 
 func TestParseShard(t *testing.T) {
@@ -75,11 +75,11 @@ func TestShardsPartition(t *testing.T) {
 	for _, spec := range []string{"1-100", "0", "1,5,9-12", "3-7,20-22,100,1000-1017", "1-3"} {
 		set, err := parseSeeds(spec)
 		require.NoError(t, err)
-		all := set.seeds(allSeeds)
+		all := seedsOf(set, allSeeds)
 		for n := uint64(1); n <= 9; n++ {
 			var union []uint64
 			for i := range n {
-				part := set.seeds(shard{i, n})
+				part := seedsOf(set, shard{i, n})
 				require.True(t, slices.IsSorted(part), "%s shard %d/%d", spec, i, n)
 				// every n-th position: sizes differ by at most one
 				require.InDelta(t, float64(len(all))/float64(n), float64(len(part)), 1, "%s shard %d/%d", spec, i, n)
@@ -90,9 +90,9 @@ func TestShardsPartition(t *testing.T) {
 		}
 	}
 	set, _ := parseSeeds("10-20")
-	require.Equal(t, []uint64{11, 14, 17, 20}, set.seeds(shard{1, 3}))
+	require.Equal(t, []uint64{11, 14, 17, 20}, seedsOf(set, shard{1, 3}))
 	set, _ = parseSeeds("1,5,9-12")
-	require.Equal(t, []uint64{5, 11}, set.seeds(shard{1, 3}), "positions 1 and 4 of 1,5,9,10,11,12")
+	require.Equal(t, []uint64{5, 11}, seedsOf(set, shard{1, 3}), "positions 1 and 4 of 1,5,9,10,11,12")
 }
 
 func TestResolveShard(t *testing.T) {
@@ -142,13 +142,13 @@ func TestResolveShard(t *testing.T) {
 func TestSeedListLarge(t *testing.T) {
 	set, err := parseSeeds("5,10-99999999")
 	require.NoError(t, err)
-	l := set.list(shard{3, 7})
-	require.Equal(t, int((set.count-3-1)/7+1), l.Len())
+	l := listOf(set, shard{3, 7})
+	require.Equal(t, int((set.Count-3-1)/7+1), l.Len())
 	require.Equal(t, uint64(12), l.At(0), "position 3: 5,10,11,[12]")
 	require.Equal(t, uint64(19), l.At(1))
 	last := l.At(l.Len() - 1)
 	require.LessOrEqual(t, last, uint64(99999999))
 	require.Greater(t, last+7, uint64(99999999))
 	empty, _ := parseSeeds("1-2")
-	require.Equal(t, 0, empty.list(shard{2, 3}).Len())
+	require.Equal(t, 0, listOf(empty, shard{2, 3}).Len())
 }
