@@ -78,7 +78,7 @@ func WriteArtifacts(dir string, r *Result) error {
 	}
 	files := map[string][]byte{
 		fileOptions: append(rf, '\n'), fileSchedule: []byte(r.Schedule.String()), fileHistory: hist.Bytes(),
-		fileTrace: trace.Bytes(), fileSummary: []byte(r.Summary()), fileViz: viz.Bytes(),
+		fileTrace: trace.Bytes(), fileSummary: []byte(r.Summary() + dirReplay(dir)), fileViz: viz.Bytes(),
 	}
 	for _, name := range []string{fileOptions, fileSchedule, fileHistory, fileTrace, fileSummary, fileViz} {
 		if err := os.WriteFile(filepath.Join(dir, name), files[name], 0o644); err != nil {
@@ -86,6 +86,12 @@ func WriteArtifacts(dir string, r *Result) error {
 		}
 	}
 	return nil
+}
+
+// dirReplay is how to replay an artifact directory itself.
+func dirReplay(dir string) string {
+	return fmt.Sprintf("replay this directory: go run ./cmd/simrun replay %s\n"+
+		"                  or: go test ./sim -run TestReplay -sim.replay=%s\n", dir, dir)
 }
 
 // LoadArtifacts reads the seed and options (schedule included) that replay

@@ -16,6 +16,7 @@ import (
 var (
 	flagSeeds = flag.String("sim.seeds", "1-150", "seeds to sweep: N, A-B or a comma list")
 	flagSeed  = flag.Uint64("sim.seed", 0, "run this one seed (overrides -sim.seeds)")
+	flagDir   = flag.String("sim.replay", "", "TestReplay: replay this artifact directory")
 	given     Options
 )
 
@@ -42,6 +43,22 @@ func TestSeeds(t *testing.T) {
 				t.Fatalf("%s\noptions: %s\nreplay: %s\n        %s", r.Violation, r.Options, r.ReplayCommand(), r.GoTestCommand())
 			}
 		})
+	}
+}
+
+// TestReplay replays an artifact directory (simrun run -out, simrun shrink):
+// go test ./sim -run TestReplay -sim.replay=DIR fails as the run did.
+func TestReplay(t *testing.T) {
+	if *flagDir == "" {
+		t.Skip("no -sim.replay=DIR")
+	}
+	seed, o, err := LoadArtifacts(*flagDir)
+	require.NoError(t, err)
+	r, err := Run(seed, o)
+	require.NoError(t, err)
+	t.Logf("seed %d: %s, trace hash %s", seed, r.Verdict, r.TraceHash)
+	if r.Verdict != Pass {
+		t.Fatalf("%s: %s", r.Check, r.Violation)
 	}
 }
 
