@@ -25,7 +25,13 @@ type client struct {
 	backoff bool   // the pending wake is a redirect, not a timeout
 	issued  int
 	seen    []string // per key: the last value this client saw
+	readPct uint64   // share of gets in this client's operations, in percent
 }
+
+// readPcts are the read shares a client draws from: most clients mix reads
+// and writes, some mostly read (a dashboard), which is what exposes a server
+// that answers reads it should not.
+var readPcts = []uint64{30, 30, 60, 90}
 
 // redirectBackoffNs is the pause before retrying when no leader is known.
 const redirectBackoffNs = 5 * msNs
@@ -33,6 +39,7 @@ const redirectBackoffNs = 5 * msNs
 func newClient(w *world, id int) *client {
 	c := &client{w: w, id: id, rng: w.rng.Forkf("client-%d", id), seen: make([]string, w.o.Keys)}
 	c.target = 1 + c.rng.IntN(w.o.Nodes)
+	c.readPct = readPcts[c.rng.IntN(len(readPcts))]
 	c.wakeAt(w.now() + c.rng.Range(0, w.o.RequestGapNs))
 	return c
 }
@@ -83,7 +90,8 @@ func (c *client) nextOp() kv.Op {
 	k := c.rng.IntN(c.w.o.Keys)
 	op := kv.Op{Key: "k" + strconv.Itoa(k), Client: uint64(c.id), Seq: c.seq}
 	val := "c" + strconv.Itoa(c.id) + "." + strconv.FormatUint(c.seq, 10)
-	switch c.rng.Pick([]uint64{30, 25, 25, 20}) {
+	wr := 100 - c.readPct // split 25:25:20 among put, append and cas
+	switch c.rng.Pick([]uint64{c.readPct * 70, wr * 25, wr * 25, wr * 20}) {
 	case 0:
 		op.Kind = kv.Get
 	case 1:
