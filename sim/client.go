@@ -106,7 +106,7 @@ func (c *client) nextOp() kv.Op {
 
 func (c *client) sendOp() {
 	w := c.w
-	w.send(w.clientNet(c.id), c.target, packet{req: &request{op: *c.op}})
+	w.send(w.clientNet(c.id), c.target, packet{kind: pkReq, req: request{op: *c.op}})
 	c.wakeAt(w.now() + w.o.ClientTimeoutNs)
 }
 

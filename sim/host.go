@@ -117,13 +117,13 @@ func (h *host) receive(p packet) {
 		}
 		return
 	}
-	switch {
-	case p.raft != nil:
-		if err := h.node.Step(*p.raft); err != nil && !errors.Is(err, raft.ErrInvalidMessage) {
-			panic(fmt.Sprintf("sim: host %d step %s: %v", h.id, p.raft, err))
+	switch p.kind {
+	case pkRaft:
+		if err := h.node.Step(p.msg); err != nil && !errors.Is(err, raft.ErrInvalidMessage) {
+			panic(fmt.Sprintf("sim: host %d step %s: %v", h.id, p.msg, err))
 		}
-	case p.req != nil:
-		h.handleRequest(p.req)
+	case pkReq:
+		h.handleRequest(&p.req)
 	}
 	h.pump()
 }
@@ -207,7 +207,7 @@ func (h *host) sendVotesEarly(msgs []raft.Message) []raft.Message {
 
 func (h *host) send(msgs []raft.Message) {
 	for i := range msgs {
-		h.w.send(h.id, int(msgs[i].To), packet{raft: &msgs[i]})
+		h.w.send(h.id, int(msgs[i].To), packet{kind: pkRaft, msg: msgs[i]})
 	}
 }
 
@@ -253,7 +253,7 @@ func (h *host) handleRequest(r *request) {
 	w := h.w
 	if r.op.Kind == kv.Get && w.defects.readLocal && h.role == raft.Leader {
 		res := h.kv.Read(r.op.Key)
-		w.send(h.id, w.clientNet(int(r.op.Client)), packet{resp: &response{seq: r.op.Seq, result: res}})
+		w.send(h.id, w.clientNet(int(r.op.Client)), packet{kind: pkResp, resp: response{seq: r.op.Seq, result: res}})
 		return
 	}
 	index, term, err := h.node.Propose(kv.Encode(r.op))
@@ -261,7 +261,7 @@ func (h *host) handleRequest(r *request) {
 	var nl *raft.NotLeaderError
 	switch {
 	case errors.As(err, &nl):
-		w.send(h.id, from, packet{resp: &response{seq: r.op.Seq, notLeader: true, leader: int(nl.Leader)}})
+		w.send(h.id, from, packet{kind: pkResp, resp: response{seq: r.op.Seq, notLeader: true, leader: int(nl.Leader)}})
 		return
 	case err != nil:
 		return // dropped (too many uncommitted entries): the client retries
@@ -271,7 +271,7 @@ func (h *host) handleRequest(r *request) {
 	if w.defects.ackBeforeCommit && p.write {
 		le := checker.LogEntry{Index: index, Term: term, Hash: hashData(raft.EntryNormal, kv.Encode(r.op))}
 		h.w.inv.Ack(h.w.now(), le.Index, le.Term, le.Hash)
-		w.send(h.id, from, packet{resp: &response{seq: p.seq, guess: true}}) // the write has not happened yet
+		w.send(h.id, from, packet{kind: pkResp, resp: response{seq: p.seq, guess: true}}) // the write has not happened yet
 	}
 }
 
@@ -281,7 +281,7 @@ func (h *host) reply(p pendingReq, e checker.LogEntry, res kv.Result) {
 	if p.write {
 		h.w.inv.Ack(h.w.now(), e.Index, e.Term, e.Hash)
 	}
-	h.w.send(h.id, p.client, packet{resp: &response{seq: p.seq, result: res}})
+	h.w.send(h.id, p.client, packet{kind: pkResp, resp: response{seq: p.seq, result: res}})
 }
 
 // crash stops the process; unsynced writes are lost (a prefix survives if torn).

@@ -6,12 +6,22 @@ import (
 )
 
 // packet is what the simulated network carries: a Raft message between
-// hosts, or a client request or reply. Exactly one part is set.
+// hosts, or a client request or reply. kind says which part is set. Held by
+// value, so a copy costs one allocation only for a message's entries.
 type packet struct {
-	raft *raft.Message
-	req  *request
-	resp *response
+	kind packetKind
+	msg  raft.Message
+	req  request
+	resp response
 }
+
+type packetKind uint8
+
+const (
+	pkRaft packetKind = iota + 1
+	pkReq
+	pkResp
+)
 
 // request is a client's operation sent to a host.
 type request struct {
@@ -30,16 +40,8 @@ type response struct {
 
 // Clone implements simnet.Message: a deep copy, no slice shared.
 func (p packet) Clone() packet {
-	switch {
-	case p.raft != nil:
-		m := p.raft.Clone()
-		return packet{raft: &m}
-	case p.req != nil:
-		r := *p.req
-		return packet{req: &r}
-	case p.resp != nil:
-		r := *p.resp
-		return packet{resp: &r}
+	if p.kind == pkRaft {
+		p.msg = p.msg.Clone()
 	}
 	return p
 }

@@ -58,7 +58,8 @@ type world struct {
 	tr       trace.Trace
 	inv      *checker.Invariants
 	live     *checker.Liveness
-	sendBuf  []simnet.Delivery[packet] // reused by send
+	sendBuf  []simnet.Delivery[packet]  // reused by send
+	free     []*simnet.Delivery[packet] // delivery records to reuse
 	stats    stats
 	history  []checker.Operation
 	leaderOf map[int]int        // resolved node of each *-leader action, by index
@@ -87,8 +88,17 @@ func (w *world) send(from, to int, p packet) {
 	}
 }
 
+// schedule queues a delivery; its record comes from a free list, since
+// deliveries are most of the events.
 func (w *world) schedule(d simnet.Delivery[packet]) {
-	w.push(d.AtNs, event{kind: evDeliver, node: d.To, d: &d})
+	var dp *simnet.Delivery[packet]
+	if n := len(w.free); n > 0 {
+		dp, w.free = w.free[n-1], w.free[:n-1]
+	} else {
+		dp = new(simnet.Delivery[packet])
+	}
+	*dp = d
+	w.push(d.AtNs, event{kind: evDeliver, node: d.To, d: dp})
 }
 
 // handle dispatches one event and records it in the trace.
@@ -119,29 +129,32 @@ func (w *world) handle(at int64, ev event) {
 
 func (w *world) deliver(at int64, d *simnet.Delivery[packet]) {
 	p, ok := w.net.Arrive(at, *d)
-	line := w.tr.Begin(at, d.To, "recv").Int("from", int64(d.From))
+	from, to := d.From, d.To
+	*d = simnet.Delivery[packet]{} // back to the free list: nothing may keep d
+	w.free = append(w.free, d)
+	line := w.tr.Begin(at, to, "recv").Int("from", int64(from))
 	if !ok {
 		line.Str("drop", "link").End()
 		return
 	}
 	traceRecv(line, p)
-	if d.To > w.o.Nodes {
-		w.clients[d.To-w.o.Nodes-1].receive(p.resp)
+	if to > w.o.Nodes {
+		w.clients[to-w.o.Nodes-1].receive(&p.resp)
 		return
 	}
-	w.hosts[d.To].receive(p)
+	w.hosts[to].receive(p)
 }
 
 // traceRecv appends a packet's fields to its trace line and ends it.
 func traceRecv(l trace.Line, p packet) {
-	switch {
-	case p.raft != nil:
-		m := p.raft
+	switch p.kind {
+	case pkRaft:
+		m := &p.msg
 		l.Str("m", m.Type.String()).Int("t", int64(m.Term)).Int("i", int64(m.Index)).
 			Int("lt", int64(m.LogTerm)).Int("c", int64(m.Commit)).Int("n", int64(len(m.Entries))).End()
-	case p.req != nil:
+	case pkReq:
 		l.Str("req", p.req.op.Kind.String()).Int("c", int64(p.req.op.Client)).Int("s", int64(p.req.op.Seq)).End()
-	case p.resp != nil:
+	case pkResp:
 		l.Str("resp", "").Int("s", int64(p.resp.seq)).Int("lead", int64(p.resp.leader)).End()
 	default:
 		l.End()
