@@ -1,5 +1,6 @@
 // Package checker judges Faultline runs: client histories for linearizability
-// (porcupine with a key-partitioned KV model), Raft safety invariants checked
+// (porcupine with a key-partitioned KV model) and their stale-mode reads by a
+// weaker check (CheckStaleReads), Raft safety invariants checked
 // online from the hosts' events, liveness after the quiet phase, and an HTML
 // visualization of failing histories.
 //
@@ -36,8 +37,21 @@ type Operation struct {
 	Return int64 // NoReturn iff Status is unknown
 	Status Status
 	Output Output
-	Mode   string // read consistency mode of a get; "" = linearizable
+	Mode   string // read consistency mode of a get (Mode* constants); "" = linearizable
+	Node   int    // node that served the operation, 1..N; 0 = unknown
 }
+
+// Read consistency modes of a get. Linearizable, consistent and lease reads
+// are checked by CheckLinearizable like plain gets: a lease read is promised
+// linearizable while clock drift stays within its bound, so a stale one is a
+// violation. Stale reads may be answered by any node from its state; they are
+// left out of the linearizability check and judged by CheckStaleReads.
+const (
+	ModeLinearizable = "linearizable"
+	ModeConsistent   = "consistent" // ReadIndex, as Consul names it
+	ModeLease        = "lease"
+	ModeStale        = "stale"
+)
 
 // Output is what the client saw; nil fields were not observed. It describes
 // the key after the operation (the kv.Result convention).

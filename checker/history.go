@@ -26,6 +26,7 @@ type wireOp struct {
 	Status Status      `json:"status"`
 	Output *wireOutput `json:"output,omitempty"`
 	Mode   string      `json:"mode,omitempty"`
+	Node   int         `json:"node,omitempty"`
 }
 
 type wireOutput struct {
@@ -106,6 +107,10 @@ func (op Operation) Validate() error {
 		return fmt.Errorf(`"client" %d is negative`, op.Client)
 	case op.Mode != "" && op.Kind != "get":
 		return fmt.Errorf(`"mode" is for get only (kind %s)`, op.Kind)
+	case !validMode(op.Mode):
+		return fmt.Errorf(`"mode" %q: want linearizable, consistent, lease or stale (or none)`, op.Mode)
+	case op.Node < 0:
+		return fmt.Errorf(`"node" %d is negative`, op.Node)
 	case op.Output.OK != nil && op.Kind != "cas":
 		return fmt.Errorf(`output "ok" on a %s (only cas has it)`, op.Kind)
 	}
@@ -125,6 +130,14 @@ func (op Operation) Validate() error {
 		return fmt.Errorf(`"status" %q: want ok, fail or unknown`, op.Status)
 	}
 	return nil
+}
+
+func validMode(m string) bool {
+	switch m {
+	case "", ModeLinearizable, ModeConsistent, ModeLease, ModeStale:
+		return true
+	}
+	return false
 }
 
 func validateArgs(kind string, hasValue, hasExpect bool) error {
@@ -149,7 +162,7 @@ func validateArgs(kind string, hasValue, hasExpect bool) error {
 
 func (w *wireOp) operation() Operation {
 	op := Operation{Client: *w.Client, Seq: w.Seq, Kind: w.Kind, Key: *w.Key,
-		Call: *w.Call, Return: NoReturn, Status: w.Status, Mode: w.Mode}
+		Call: *w.Call, Return: NoReturn, Status: w.Status, Mode: w.Mode, Node: w.Node}
 	if w.Value != nil {
 		op.Value = *w.Value
 	}
@@ -180,7 +193,7 @@ func WriteHistory(w io.Writer, ops []Operation) error {
 
 func toWire(op Operation) wireOp {
 	w := wireOp{Client: &op.Client, Seq: op.Seq, Kind: op.Kind, Key: &op.Key,
-		Call: &op.Call, Status: op.Status, Mode: op.Mode}
+		Call: &op.Call, Status: op.Status, Mode: op.Mode, Node: op.Node}
 	if op.Kind != "get" {
 		w.Value = &op.Value
 	}

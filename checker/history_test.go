@@ -13,7 +13,7 @@ func TestHistoryRoundTrip(t *testing.T) {
 		{Client: 0, Kind: "cas", Key: "x", Value: "b", Expect: "a", Call: 120, Return: 250, Status: StatusOK,
 			Output: Output{OK: Ptr(true), Version: Ptr(uint64(3)), Value: Ptr("b"), Found: Ptr(true)}},
 		{Client: 1, Seq: 4, Kind: "put", Key: "y", Value: "", Call: 5, Return: NoReturn, Status: StatusUnknown},
-		{Client: 2, Kind: "get", Key: "x", Call: 7, Return: 9, Status: StatusOK, Mode: "lease",
+		{Client: 2, Kind: "get", Key: "x", Call: 7, Return: 9, Status: StatusOK, Mode: "lease", Node: 3,
 			Output: Output{Found: Ptr(false), Value: Ptr("")}},
 		{Client: 3, Kind: "append", Key: "x", Value: "z", Call: 7, Return: 9, Status: StatusFail},
 	}
@@ -22,6 +22,8 @@ func TestHistoryRoundTrip(t *testing.T) {
 	require.Equal(t, 4, strings.Count(buf.String(), "\n"))
 	require.Contains(t, buf.String(), `{"client":0,"kind":"cas","key":"x","value":"b","expect":"a","call":120,"return":250,"status":"ok","output":{"value":"b","found":true,"version":3,"ok":true}}`)
 	require.NotContains(t, strings.Split(buf.String(), "\n")[1], "return")
+	require.Contains(t, strings.Split(buf.String(), "\n")[2], `"mode":"lease","node":3}`)
+	require.NotContains(t, strings.Split(buf.String(), "\n")[0], "node", "node 0 (unknown) is left out")
 	got, err := ReadHistory(&buf)
 	require.NoError(t, err)
 	require.Equal(t, ops, got)
@@ -59,6 +61,8 @@ func TestReadHistoryErrorsNameLineAndProblem(t *testing.T) {
 		{`{"client":0,"kind":"get","key":"x","value":"a","call":1,"return":2,"status":"ok"}`, `get with "value"`},
 		{`{"client":0,"kind":"put","key":"x","value":"a","call":1,"return":2,"status":"ok","mode":"lease"}`, `"mode" is for get only`},
 		{`{"client":0,"kind":"get","key":"x","call":1,"return":2,"status":"ok","output":{"ok":true}}`, `output "ok" on a get`},
+		{`{"client":0,"kind":"get","key":"x","call":1,"return":2,"status":"ok","mode":"fast"}`, `"mode" "fast": want linearizable, consistent, lease or stale`},
+		{`{"client":0,"kind":"get","key":"x","call":1,"return":2,"status":"ok","node":-2}`, `"node" -2 is negative`},
 		{`{"client":0,"kind":"get","key":"x","call":1,"return":2,"status":"ok"} {}`, "more than one JSON value"},
 	} {
 		_, err := ReadHistory(strings.NewReader(good + "\n" + good + "\n" + tc.line + "\n" + good))

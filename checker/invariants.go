@@ -15,6 +15,7 @@ const (
 	CheckCommitted      = "committed-entry"
 	CheckAckedWriteLost = "acked-write-lost"
 	CheckLiveness       = "liveness"
+	CheckConfig         = "config-agreement"
 )
 
 // LogEntry identifies a Raft log entry; Hash is a hash of its data (computed
@@ -45,6 +46,7 @@ type Invariants struct {
 	applied   map[uint64]appliedAt   // index -> first apply
 	acks      map[uint64]LogEntry    // index -> acknowledged entry
 	ackIdx    []uint64               // keys of acks, ascending
+	configs   []configAt             // voter sets by first index, ascending; none: 1..N
 	first     *Violation
 	count     int
 }

@@ -57,8 +57,11 @@ func (c *Invariants) appendOne(atNs int64, node int, n *nodeLog, e LogEntry) boo
 }
 
 // Restart starts a new incarnation of node from its persisted state: the log
-// (its first entry follows the snapshot; an empty log means the snapshot ends
-// at commit) and the persisted commit index, which may be older than before.
+// (its first entry follows the snapshot, base = first index - 1; an empty log
+// means the snapshot ends at commit) and the persisted commit index, which may
+// be older than before. The state machine restarts from the snapshot: the
+// next Apply is above base, and the commit index is at least base (a snapshot
+// holds only committed entries).
 func (c *Invariants) Restart(atNs int64, node int, persisted []LogEntry, commit uint64) {
 	n := c.log(node)
 	n.incarnation++
@@ -71,13 +74,15 @@ func (c *Invariants) Restart(atNs int64, node int, persisted []LogEntry, commit 
 		return
 	}
 	n.reset(base, chain)
-	n.commit, n.applied = 0, 0
+	n.commit, n.applied = base, base
 	c.LogAppend(atNs, node, persisted)
-	c.Commit(atNs, node, commit)
+	c.Commit(atNs, node, max(commit, base))
 }
 
 // InstallSnapshot records that node replaced its log prefix with a snapshot
-// ending at index: entries after index stay if the log matches there.
+// ending at index (received, or its own compaction): entries after index stay
+// if the log matches there. Its state machine is at index or later: the next
+// Apply must be above index.
 func (c *Invariants) InstallSnapshot(atNs int64, node int, index uint64) {
 	n := c.log(node)
 	if index <= n.base {
@@ -93,7 +98,7 @@ func (c *Invariants) InstallSnapshot(atNs int64, node int, index uint64) {
 	} else {
 		n.reset(index, chain)
 	}
-	n.commit = max(n.commit, index)
+	n.commit, n.applied = max(n.commit, index), max(n.applied, index)
 }
 
 // snapshotChain is the prefix hash of a snapshot ending at index, which must

@@ -15,7 +15,7 @@ type LinResult struct {
 	Msg     string // why Illegal or Inconclusive; empty for Ok
 	Key     string // the first key (ascending) porcupine could not linearize (*)
 	Checked int    // operations given to porcupine
-	Skipped int    // fail ops, unknown gets, gets with a non-linearizable mode
+	Skipped int    // fail ops, unknown gets, stale-mode gets
 	info    porcupine.LinearizationInfo
 }
 
@@ -35,7 +35,8 @@ type LinResult struct {
 //     must place it somewhere after its call; placing it after every other
 //     operation is the same as "never happened", so both fates are covered.
 //     An unknown get changes nothing and constrains nothing: skipped.
-//   - a get with a Mode other than "" is skipped (checked elsewhere, later).
+//   - gets in mode linearizable, consistent or lease are checked like plain
+//     gets; stale-mode gets are skipped (CheckStaleReads judges them).
 //
 // An invalid operation (see Operation.Validate) gives Inconclusive naming it.
 func CheckLinearizable(ops []Operation, timeout time.Duration) LinResult {
@@ -71,7 +72,7 @@ func toPorcupine(ops []Operation) ([]porcupine.Operation, int) {
 	}
 	hist := make([]porcupine.Operation, 0, len(ops))
 	for i, op := range ops {
-		if op.Status == StatusFail || op.Kind == "get" && (op.Status == StatusUnknown || op.Mode != "") {
+		if op.Status == StatusFail || op.Kind == "get" && (op.Status == StatusUnknown || op.Mode == ModeStale) {
 			continue
 		}
 		in := modelInput{kind: op.Kind, key: op.Key, value: op.Value, expect: op.Expect,

@@ -101,9 +101,9 @@ func TestGetWithoutFoundReadsMissingAsEmpty(t *testing.T) {
 	require.Equal(t, Illegal, check(t, ops).Verdict)
 }
 
-func TestNonLinearizableModeReadsAreSkipped(t *testing.T) {
+func TestStaleModeReadsAreSkipped(t *testing.T) {
 	ops := []Operation{okOp(0, "put", "x", "a", 0, 10, Output{}), read(1, "x", "", 20, 30)}
-	ops[1].Mode = "stale"
+	ops[1].Mode = ModeStale
 	res := check(t, ops)
 	require.Equal(t, Ok, res.Verdict)
 	require.Equal(t, 1, res.Skipped)

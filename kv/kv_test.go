@@ -86,6 +86,25 @@ func TestSnapshotRestoreRoundTrip(t *testing.T) {
 	require.NotEqual(t, a.Hash(), c.Hash())
 }
 
+func TestRestoredStoreDeduplicatesRetries(t *testing.T) {
+	s := New()
+	first := Op{Kind: Append, Key: "x", Value: "a;", Client: 7, Seq: 1}
+	second := Op{Kind: Append, Key: "x", Value: "b;", Client: 7, Seq: 2}
+	apply(t, s, first)
+	acked := apply(t, s, second)
+	apply(t, s, Op{Kind: Append, Key: "x", Value: "c;", Client: 8, Seq: 1})
+	// A new replica, or a restarted one, catches up from the snapshot.
+	r := New()
+	require.NoError(t, r.Restore(s.Snapshot()))
+	// The retry of seq 2, applied before the snapshot, is committed again
+	// after it: the recorded result, not a second append.
+	require.Equal(t, acked, r.Apply(4, Encode(second)))
+	require.Equal(t, Result{Stale: true}, r.Apply(5, Encode(first)), "older seq is stale")
+	require.Equal(t, Result{Value: "a;b;c;", Found: true, Version: 3}, r.Read("x"))
+	// The session moves on as before.
+	require.Equal(t, "a;b;c;d;", r.Apply(6, Encode(Op{Kind: Append, Key: "x", Value: "d;", Client: 7, Seq: 3})).Value)
+}
+
 func TestRestoreRejectsCorruptInput(t *testing.T) {
 	s := New()
 	s.Apply(1, Encode(Op{Kind: Put, Key: "k", Value: "v", Client: 1, Seq: 1}))

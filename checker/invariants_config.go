@@ -1,0 +1,78 @@
+package checker
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+)
+
+// configAt is a voter set effective from a log index on.
+type configAt struct {
+	index  uint64
+	voters []int // ascending
+}
+
+// Config records that the configuration entry at index makes voters the
+// voter set from index on. Report it when a node applies the entry (as with
+// etcd's ApplyConfChange), from one node or from each: reporting an index
+// again must give the same set (else CheckConfig), and an index above 0 must
+// be known committed (else CheckCommitted). Index 0 sets the bootstrap set.
+// Runs that never call Config have voters 1..N at every index. Election
+// safety stays per term whatever the configuration.
+//
+// voters must be non-empty, within 1..N and without repeats (N is every node
+// that may ever join, as given to NewInvariants); else Config panics.
+func (c *Invariants) Config(atNs int64, index uint64, voters []int) {
+	set := slices.Sorted(slices.Values(voters))
+	if len(set) == 0 || set[0] < 1 || set[len(set)-1] >= len(c.logs) || len(slices.Compact(slices.Clone(set))) != len(set) {
+		panic(fmt.Sprintf("checker: Config index %d: voters %v must be distinct ids in 1..%d", index, voters, len(c.logs)-1))
+	}
+	if index > c.maxCommit {
+		c.fail(CheckCommitted, atNs, set, "configuration %v at index %d reported before the index was known committed (highest %d)",
+			set, index, c.maxCommit)
+		return
+	}
+	pos, found := slices.BinarySearchFunc(c.configs, index, byConfigIndex)
+	if !found {
+		c.configs = slices.Insert(c.configs, pos, configAt{index: index, voters: set})
+		return
+	}
+	if old := c.configs[pos].voters; !slices.Equal(old, set) {
+		c.fail(CheckConfig, atNs, symmetricDiff(old, set), "configuration at index %d reported as voters %v and as %v",
+			index, old, set)
+	}
+}
+
+// Voters returns the voter set effective at index, ascending (a copy).
+func (c *Invariants) Voters(index uint64) []int {
+	pos, found := slices.BinarySearchFunc(c.configs, index, byConfigIndex)
+	if found {
+		return slices.Clone(c.configs[pos].voters)
+	}
+	if pos > 0 {
+		return slices.Clone(c.configs[pos-1].voters)
+	}
+	all := make([]int, len(c.logs)-1)
+	for i := range all {
+		all[i] = i + 1
+	}
+	return all
+}
+
+func byConfigIndex(a configAt, index uint64) int { return cmp.Compare(a.index, index) }
+
+// symmetricDiff returns the ids in exactly one of two ascending sets.
+func symmetricDiff(a, b []int) []int {
+	var out []int
+	for _, x := range a {
+		if !slices.Contains(b, x) {
+			out = append(out, x)
+		}
+	}
+	for _, x := range b {
+		if !slices.Contains(a, x) {
+			out = append(out, x)
+		}
+	}
+	return out
+}
