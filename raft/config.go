@@ -39,6 +39,10 @@ func (c *Config) Validate() error {
 		return configErr("max_inflight_msgs: " + itoa(c.MaxInflightMsgs) + " < 0")
 	case c.MaxEntriesPerMsg < 0:
 		return configErr("max_entries_per_msg: " + itoa(c.MaxEntriesPerMsg) + " < 0")
+	case c.LeaseMarginTicks < 0 || c.LeaseMarginTicks >= c.ElectionTicks:
+		return configErr("lease_margin_ticks: " + itoa(c.LeaseMarginTicks) + " not in [0, election_ticks " + itoa(c.ElectionTicks) + ")")
+	case c.MaxSnapshotChunkBytes < 0:
+		return configErr("max_snapshot_chunk_bytes: " + itoa(c.MaxSnapshotChunkBytes) + " < 0")
 	case c.MaxUncommittedEntries < 0:
 		return configErr("max_uncommitted_entries: " + itoa(c.MaxUncommittedEntries) + " < 0")
 	case c.Storage == nil:
@@ -60,9 +64,8 @@ func (c *Config) validatePeers() error {
 			return configErr("peers: duplicate id " + u64(p))
 		}
 	}
-	if _, ok := slices.BinarySearch(sorted, c.ID); !ok {
-		return configErr("peers: id " + u64(c.ID) + " not among peers")
-	}
+	// c.ID need not be among Peers: a node joining a running cluster starts
+	// with the initial Peers and learns its membership from the log or a snapshot.
 	return nil
 }
 

@@ -25,4 +25,18 @@ type Defects struct {
 	// TimerResetAnyVote: a follower resets its election timer on every vote
 	// request, granted or not.
 	TimerResetAnyVote bool
+	// SingleServerUnsafe: a single-server (ConfChange.Simple) membership
+	// change is accepted before the leader committed an entry of its term,
+	// so it can race an uncommitted change of an earlier leader (Ongaro,
+	// raft-dev 2015).
+	SingleServerUnsafe bool
+	// SnapshotRollback: a follower installs a snapshot older than its
+	// applied index, rolling its state machine back.
+	SnapshotRollback bool
+	// SnapshotDropsSuffix: a follower installing a snapshot whose last entry
+	// it already holds discards the (acknowledged) entries after it.
+	SnapshotDropsSuffix bool
+	// LeaseIgnoresDrift: LeaseRead trusts the lease for the full election
+	// timeout, ignoring LeaseMarginTicks and the tick phase allowance.
+	LeaseIgnoresDrift bool
 }

@@ -1,8 +1,9 @@
 package raft
 
-// campaignNow starts a (pre-)election unless this node leads.
+// campaignNow starts a (pre-)election unless this node leads or is not a
+// voter of its configuration (learners and removed or joining nodes).
 func (n *Node) campaignNow() {
-	if n.role != Leader {
+	if n.role != Leader && n.isVoter(n.id) {
 		n.campaign(n.cfg.PreVote)
 	}
 }
@@ -22,8 +23,8 @@ func (n *Node) campaign(pre bool) {
 		return // a single-node cluster decides on its own vote
 	}
 	last, lastTerm := n.log.lastIndex(), n.log.lastTerm()
-	for _, p := range n.cfg.Peers {
-		if p != n.id {
+	for _, p := range n.log.conf().members {
+		if p != n.id && n.isVoter(p) {
 			n.send(Message{To: p, Type: typ, Term: term, Index: last, LogTerm: lastTerm})
 		}
 	}
@@ -61,26 +62,25 @@ func (n *Node) handleVoteResp(m Message) {
 	n.poll(m.From, !m.Reject)
 }
 
-// poll records id's answer (the first one counts) and acts on a majority.
+// poll records id's answer (the first one counts) and acts on a majority
+// (of both halves while joint); a rejecting majority of either half loses.
 func (n *Node) poll(id uint64, granted bool) {
 	if _, seen := n.votes[id]; !seen {
 		n.votes[id] = granted
 	}
-	yes, no := 0, 0
-	for _, p := range n.cfg.Peers {
-		if v, ok := n.votes[p]; ok && v {
-			yes++
-		} else if ok {
-			no++
-		}
-	}
+	yes := n.hasQuorum(func(p uint64) bool { v, ok := n.votes[p]; return ok && v })
+	rejected := func(p uint64) bool { v, ok := n.votes[p]; return ok && !v }
+	cs := n.log.conf().cs
+	no := (len(cs.Voters) > 0 && majority(cs.Voters, rejected)) ||
+		(len(cs.VotersOutgoing) > 0 && majority(cs.VotersOutgoing, rejected))
 	switch {
-	case yes >= n.quorum() && n.role == PreCandidate:
+	case yes && n.role == PreCandidate:
 		n.campaign(false)
-	case yes >= n.quorum():
+	case yes:
 		n.becomeLeader()
 		n.bcastAppend()
-	case no >= n.quorum():
+		n.afterLeaderCommit()
+	case no:
 		n.becomeFollower(n.term, 0)
 	}
 }

@@ -15,8 +15,9 @@ var (
 	ErrProposalDropped = errors.New("raft: proposal dropped, too many uncommitted entries")
 	// ErrInvalidConfig: Config.Validate failed; the wrapping error names the field.
 	ErrInvalidConfig = errors.New("raft: invalid config")
-	// ErrInvalidMessage: Step got a message not addressed to this node, from an
-	// unknown peer, of unknown type or without a term.
+	// ErrInvalidMessage: Step got a message not addressed to this node, from
+	// itself or id 0, of unknown type or without a term. Messages from ids
+	// outside the configuration are accepted (members change).
 	ErrInvalidMessage = errors.New("raft: invalid message")
 	// ErrCompacted: the requested index precedes the storage's first index.
 	ErrCompacted = errors.New("raft: requested index is unavailable due to compaction")
@@ -24,6 +25,16 @@ var (
 	ErrUnavailable = errors.New("raft: requested entry at index is unavailable")
 	// ErrSnapOutOfDate: ApplySnapshot got a snapshot older than the storage's.
 	ErrSnapOutOfDate = errors.New("raft: requested index is older than the existing snapshot")
+	// ErrConfChangePending: ProposeConfChange while an earlier configuration
+	// entry is uncommitted or the joint configuration is not yet left, or
+	// before the leader committed an entry of its term. Retry later.
+	ErrConfChangePending = errors.New("raft: configuration change pending")
+	// ErrInvalidConfChange: the ConfChange (or a configuration entry) is
+	// malformed; the wrapping error says why.
+	ErrInvalidConfChange = errors.New("raft: invalid configuration change")
+	// ErrReadIndexDropped: ReadIndex with an empty or already pending ctx, or
+	// with maxPendingReads requests pending.
+	ErrReadIndexDropped = errors.New("raft: read index request dropped")
 	// ErrSnapshotTemporarilyUnavailable: Storage.Snapshot cannot produce one now; retry later.
 	ErrSnapshotTemporarilyUnavailable = errors.New("raft: snapshot is temporarily unavailable")
 )

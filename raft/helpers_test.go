@@ -150,6 +150,8 @@ type network struct {
 	onReady func(id uint64, rd Ready)
 	// maxQueue bounds messages in flight (0: unbounded); extra ones are lost.
 	maxQueue int
+	// voters, if set, is every node's Config.Peers (nodes outside it join later).
+	voters []uint64
 }
 
 func newNetwork(t tb, size int, opts ...func(*Config)) *network {
@@ -165,7 +167,11 @@ func newNetwork(t tb, size int, opts ...func(*Config)) *network {
 }
 
 func (nw *network) start(id uint64) {
-	cfg := testConfig(id, nw.peers, nw.stores[id], nw.opts...)
+	peers := nw.peers
+	if nw.voters != nil {
+		peers = nw.voters
+	}
+	cfg := testConfig(id, peers, nw.stores[id], nw.opts...)
 	cfg.Rand = nw.rands[id]
 	n, err := NewNode(cfg)
 	require.NoError(nw.t, err)

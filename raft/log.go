@@ -9,19 +9,23 @@ import "errors"
 type raftLog struct {
 	storage   Storage
 	unstable  unstable
-	committed uint64 // highest index known committed
-	applied   uint64 // highest index handed to the host for applying and acknowledged by Advance
+	committed uint64   // highest index known committed
+	applied   uint64   // highest index handed to the host for applying and acknowledged by Advance
+	peers     []uint64 // Config.Peers: the configuration when neither snapshot nor log sets one
+	base      confAt   // configuration in force at or below committed
+	confs     []confAt // uncommitted configuration entries, in log order (see conf)
 }
 
-func newLog(s Storage) *raftLog {
+func newLog(s Storage, peers []uint64) *raftLog {
 	first, err := s.FirstIndex()
 	mustStorage(err, "FirstIndex")
 	last, err := s.LastIndex()
 	mustStorage(err, "LastIndex")
-	l := &raftLog{storage: s}
+	l := &raftLog{storage: s, peers: peers}
 	l.unstable.offset = last + 1
 	l.committed = first - 1
 	l.applied = first - 1
+	l.replayConfs()
 	return l
 }
 
@@ -97,6 +101,7 @@ func (l *raftLog) append(ents ...Entry) uint64 {
 		panic("raft: invariant broken: append at " + u64(ents[0].Index) + " would overwrite committed " + u64(l.committed))
 	}
 	l.unstable.truncateAndAppend(ents)
+	l.trackConfs(ents)
 	return l.lastIndex()
 }
 
@@ -150,6 +155,7 @@ func (l *raftLog) commitTo(c uint64) {
 		panic("raft: invariant broken: commit " + u64(c) + " out of range, last index " + u64(l.lastIndex()))
 	}
 	l.committed = c
+	l.foldConfs()
 }
 
 func (l *raftLog) appliedTo(i uint64) {
@@ -228,5 +234,7 @@ func (l *raftLog) snapshot() (Snapshot, error) {
 // restore replaces the whole log with snap (follower catching up by snapshot).
 func (l *raftLog) restore(snap Snapshot) {
 	l.committed = snap.Metadata.Index
+	l.applied = min(l.applied, snap.Metadata.Index) // only a planted rollback lowers it
 	l.unstable.restore(snap)
+	l.restoreConf(snap.Metadata)
 }

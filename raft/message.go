@@ -10,7 +10,9 @@ const (
 	EntryNormal EntryType = iota
 	// EntryEmpty is the no-op a new leader appends at the start of its term.
 	EntryEmpty
-	// EntryConfChange is reserved for membership changes (issue 7).
+	// EntryConfChange sets the cluster configuration: Data is EncodeConfState
+	// of the whole new ConfState. It takes effect when appended, not when
+	// committed; hosts decode applied ones with DecodeConfState.
 	EntryConfChange
 )
 
@@ -71,7 +73,11 @@ func (t MessageType) String() string {
 //     Index (reject, with RejectHint/RejectTerm: follower's guess of the last
 //     index that may match and its term).
 //   - Heartbeat: Commit = min(follower match, leader commit).
-//   - Snap: Snapshot.
+//   - Snap: Snapshot, whose Data is the chunk at byte SnapOffset of the whole
+//     image; SnapDone marks the last chunk (an unchunked snapshot: offset 0, done).
+//   - Heartbeat: LeaseStamp = the leader's lease clock (its tick count) at
+//     sending; Context = the ReadIndex context it confirms. HeartbeatResp
+//     echoes both.
 type Message struct {
 	Type       MessageType
 	From, To   uint64
@@ -84,6 +90,9 @@ type Message struct {
 	RejectHint uint64
 	RejectTerm uint64
 	Snapshot   Snapshot
+	SnapOffset uint64 // Snap: byte offset of Snapshot.Data in the whole image
+	SnapDone   bool   // Snap: the last chunk
+	LeaseStamp uint64 // Heartbeat, HeartbeatResp: the leader's tick count at sending
 	Context    []byte
 }
 
@@ -121,6 +130,13 @@ func (m Message) String() string {
 	case MsgSnap:
 		b = appendField(b, " snap=", m.Snapshot.Metadata.Index)
 		b = appendField(b, "/", m.Snapshot.Metadata.Term)
+		if m.SnapOffset != 0 || !m.SnapDone {
+			b = appendField(b, " off=", m.SnapOffset)
+			b = appendField(b, " len=", uint64(len(m.Snapshot.Data)))
+			if m.SnapDone {
+				b = append(b, " done"...)
+			}
+		}
 	}
 	if m.Type == MsgApp || m.Type == MsgHeartbeat {
 		b = appendField(b, " c", m.Commit)
@@ -172,9 +188,9 @@ func (h HardState) IsEmpty() bool { return h == HardState{} }
 
 // SnapshotMetadata locates a snapshot in the log.
 type SnapshotMetadata struct {
-	Index  uint64   // last index covered by the snapshot
-	Term   uint64   // term of that entry
-	Voters []uint64 // membership at Index (issue 7); nil means Config.Peers
+	Index     uint64    // last index covered by the snapshot
+	Term      uint64    // term of that entry
+	ConfState ConfState // configuration at Index; empty means Config.Peers
 }
 
 // Snapshot is a state machine image covering the log up to Metadata.Index.
@@ -189,8 +205,6 @@ func (s Snapshot) IsEmpty() bool { return s.Metadata.Index == 0 }
 func (s Snapshot) clone() Snapshot {
 	c := s
 	c.Data = cloneBytes(s.Data)
-	if s.Metadata.Voters != nil {
-		c.Metadata.Voters = append([]uint64(nil), s.Metadata.Voters...)
-	}
+	c.Metadata.ConfState = s.Metadata.ConfState.clone()
 	return c
 }

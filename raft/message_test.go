@@ -9,19 +9,19 @@ import (
 
 func TestMessage_CloneIsDeep(t *testing.T) {
 	m := Message{Type: MsgApp, Entries: []Entry{{Index: 1, Term: 1, Data: []byte("a")}},
-		Snapshot: Snapshot{Data: []byte("s"), Metadata: SnapshotMetadata{Index: 1, Voters: []uint64{1}}},
+		Snapshot: Snapshot{Data: []byte("s"), Metadata: SnapshotMetadata{Index: 1, ConfState: ConfState{Voters: []uint64{1}}}},
 		Context:  []byte("c")}
 	c := m.Clone()
 	require.Equal(t, m, c)
 	c.Entries[0].Data[0] = 'x'
 	c.Entries[0].Term = 9
 	c.Snapshot.Data[0] = 'x'
-	c.Snapshot.Metadata.Voters[0] = 9
+	c.Snapshot.Metadata.ConfState.Voters[0] = 9
 	c.Context[0] = 'x'
 	require.Equal(t, "a", string(m.Entries[0].Data))
 	require.Equal(t, uint64(1), m.Entries[0].Term)
 	require.Equal(t, "s", string(m.Snapshot.Data))
-	require.Equal(t, uint64(1), m.Snapshot.Metadata.Voters[0])
+	require.Equal(t, uint64(1), m.Snapshot.Metadata.ConfState.Voters[0])
 	require.Equal(t, "c", string(m.Context))
 }
 
@@ -37,7 +37,7 @@ func TestMessage_String(t *testing.T) {
 		{Message{Type: MsgPreVote, From: 1, To: 3, Term: 4, LogTerm: 2, Index: 9}, "PreVote 1->3 t4 lt2 i9"},
 		{Message{Type: MsgVoteResp, From: 3, To: 1, Term: 4, Reject: true}, "VoteResp 3->1 t4 reject"},
 		{Message{Type: MsgHeartbeat, From: 1, To: 2, Term: 4, Commit: 7}, "Heartbeat 1->2 t4 c7"},
-		{Message{Type: MsgSnap, From: 1, To: 2, Term: 4, Snapshot: Snapshot{Metadata: SnapshotMetadata{Index: 9, Term: 3}}},
+		{Message{Type: MsgSnap, From: 1, To: 2, Term: 4, Snapshot: Snapshot{Metadata: SnapshotMetadata{Index: 9, Term: 3}}, SnapDone: true},
 			"Snap 1->2 t4 snap=9/3"},
 	}
 	for _, tt := range tests {
@@ -58,7 +58,9 @@ func TestConfig_Validate(t *testing.T) {
 		{func(c *Config) { c.HeartbeatTicks = 10 }, "heartbeat_ticks: 10 >= election_ticks 10"},
 		{func(c *Config) { c.Peers = nil }, "peers: empty"},
 		{func(c *Config) { c.Peers = []uint64{1, 2, 2} }, "peers: duplicate id 2"},
-		{func(c *Config) { c.Peers = []uint64{2, 3} }, "peers: id 1 not among peers"},
+		{func(c *Config) { c.Peers = []uint64{2, 3} }, ""}, // a joining node is not among the initial peers
+		{func(c *Config) { c.LeaseMarginTicks = 10 }, "lease_margin_ticks: 10 not in [0, election_ticks 10)"},
+		{func(c *Config) { c.MaxSnapshotChunkBytes = -1 }, "max_snapshot_chunk_bytes: -1 < 0"},
 		{func(c *Config) { c.Peers = []uint64{0, 1} }, "peers: id 0 is reserved"},
 		{func(c *Config) { c.ID = 0 }, "id: must be non-zero"},
 		{func(c *Config) { c.ElectionTicks = 0 }, "election_ticks: 0 < 1"},
@@ -87,7 +89,7 @@ func TestStep_RejectsInvalidMessages(t *testing.T) {
 	n := newTestNode(t, 1, ids(3))
 	for _, m := range []Message{
 		{Type: MsgApp, From: 2, To: 3, Term: 1},
-		{Type: MsgApp, From: 9, To: 1, Term: 1},
+		{Type: MsgApp, From: 0, To: 1, Term: 1},
 		{Type: MsgApp, From: 1, To: 1, Term: 1},
 		{Type: MsgApp, From: 2, To: 1},
 		{Type: 0, From: 2, To: 1, Term: 1},
@@ -130,7 +132,7 @@ func TestReady_Contract(t *testing.T) {
 	save(t, n, rd)
 	n.Advance(rd)
 	require.Equal(t, Status{ID: 1, Term: 1, Vote: 1, Lead: 1, Role: Leader, Commit: 1, Applied: 1,
-		LastIndex: 1, LastTerm: 1}, n.Status())
+		LastIndex: 1, LastTerm: 1, Config: ConfState{Voters: ids(3)}}, n.Status())
 }
 
 // Entries replaced between Ready and Advance are not marked durable: the next

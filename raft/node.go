@@ -1,5 +1,7 @@
 package raft
 
+import "slices"
+
 // Node is one Raft peer. Not safe for concurrent use.
 type Node struct {
 	cfg   Config // validated, defaults applied, Peers sorted
@@ -9,13 +11,22 @@ type Node struct {
 	lead  uint64 // known leader in term, 0 if none
 	role  Role
 	log   *raftLog
-	prs   map[uint64]*progress // leader only; iterate cfg.Peers for order
+	prs   map[uint64]*progress // leader only; iterate the configuration's members for order
 	votes map[uint64]bool      // (pre-)candidate only: granted or rejected per voter
 	msgs  []Message            // outbox, handed out by Ready
 
-	electionElapsed   int // ticks since last reset; leader: since last CheckQuorum round
-	heartbeatElapsed  int // leader: ticks since last heartbeat
-	randomizedTimeout int // in [ElectionTicks, 2*ElectionTicks)
+	electionElapsed   int    // ticks since last reset; leader: since last CheckQuorum round
+	heartbeatElapsed  int    // leader: ticks since last heartbeat
+	randomizedTimeout int    // in [ElectionTicks, 2*ElectionTicks)
+	ticks             uint64 // ticks since NewNode: the leader's lease clock
+	// voteFence: restarted with CheckQuorum, the node ignores vote requests
+	// for ElectionTicks, as if it had just heard from a leader: it may have
+	// acked a heartbeat that a leader's lease counts on before the crash.
+	voteFence bool
+
+	reads      []readReq   // leader: ReadIndex requests awaiting confirmation, oldest first
+	readStates []ReadState // confirmed reads, handed out by Ready
+	snapChunks snapAssembly
 
 	readyPending bool      // a Ready was handed out and not yet Advanced
 	prevHard     HardState // last HardState handed out
@@ -46,13 +57,15 @@ func newNode(cfg Config) (*Node, error) {
 	if err != nil {
 		return nil, err
 	}
-	n := &Node{cfg: cfg, id: cfg.ID, log: newLog(cfg.Storage)}
+	n := &Node{cfg: cfg, id: cfg.ID, log: newLog(cfg.Storage, cfg.Peers)}
 	if hs.Commit > n.log.lastIndex() {
 		panic("raft: persisted commit " + u64(hs.Commit) + " beyond persisted last index " + u64(n.log.lastIndex()))
 	}
 	n.term, n.vote = hs.Term, hs.Vote
 	n.log.committed = max(n.log.committed, hs.Commit)
+	n.log.foldConfs()
 	n.becomeFollower(n.term, 0)
+	n.voteFence = cfg.CheckQuorum
 	n.prevHard = n.hardState()
 	n.prevSoft = n.softState()
 	n.logf("restored term=" + u64(n.term) + " vote=" + u64(n.vote) + " commit=" + u64(n.log.committed) +
@@ -66,8 +79,6 @@ func (n *Node) logf(s string) {
 	}
 }
 
-func (n *Node) quorum() int { return len(n.cfg.Peers)/2 + 1 }
-
 func (n *Node) hardState() HardState {
 	return HardState{Term: n.term, Vote: n.vote, Commit: n.log.committed}
 }
@@ -79,6 +90,7 @@ func (n *Node) status() Status {
 		ID: n.id, Term: n.term, Vote: n.vote, Lead: n.lead, Role: n.role,
 		Commit: n.log.committed, Applied: n.log.applied,
 		LastIndex: n.log.lastIndex(), LastTerm: n.log.lastTerm(),
+		Config: n.log.conf().cs,
 	}
 }
 
@@ -105,6 +117,8 @@ func (n *Node) reset(term uint64) {
 	n.randomizedTimeout = n.cfg.ElectionTicks + n.cfg.Rand.IntN(n.cfg.ElectionTicks)
 	n.votes = map[uint64]bool{}
 	n.prs = nil
+	n.reads = nil
+	n.snapChunks = snapAssembly{}
 }
 
 func (n *Node) becomeFollower(term, lead uint64) {
@@ -142,8 +156,9 @@ func (n *Node) becomeLeader() {
 	n.reset(n.term)
 	n.role, n.lead = Leader, n.id
 	last := n.log.lastIndex()
-	n.prs = make(map[uint64]*progress, len(n.cfg.Peers))
-	for _, p := range n.cfg.Peers {
+	members := n.log.conf().members
+	n.prs = make(map[uint64]*progress, len(members)+1)
+	for _, p := range slices.Concat(members, []uint64{n.id}) {
 		n.prs[p] = &progress{next: last + 1, inflights: newInflight(n.cfg.MaxInflightMsgs)}
 	}
 	self := n.prs[n.id]
@@ -155,7 +170,11 @@ func (n *Node) becomeLeader() {
 }
 
 func (n *Node) tick() {
+	n.ticks++
 	n.electionElapsed++
+	if n.electionElapsed >= n.cfg.ElectionTicks {
+		n.voteFence = false
+	}
 	if n.role == Leader {
 		n.tickLeader()
 		return
@@ -182,25 +201,12 @@ func (n *Node) tickLeader() {
 	}
 }
 
-// quorumActive reports whether a majority (self included) was heard from
-// since the last call, and clears the marks.
+// quorumActive reports whether a majority (self included; of both halves
+// while joint) was heard from since the last call, and clears the marks.
 func (n *Node) quorumActive() bool {
-	active := 0
-	for _, p := range n.cfg.Peers {
-		pr := n.prs[p]
-		if p == n.id || pr.recentActive {
-			active++
-		}
-		pr.recentActive = false
+	ok := n.hasQuorum(func(id uint64) bool { return id == n.id || n.prs[id].recentActive })
+	for _, pr := range n.prs {
+		pr.recentActive = false // order-free
 	}
-	return active >= n.quorum()
-}
-
-func (n *Node) isPeer(id uint64) bool {
-	for _, p := range n.cfg.Peers {
-		if p == id {
-			return true
-		}
-	}
-	return false
+	return ok
 }

@@ -30,6 +30,7 @@ type progress struct {
 	probeSent       bool     // stateProbe: an App is in flight, wait for a reply or heartbeat reply
 	pendingSnapshot uint64   // stateSnapshot: index of the snapshot sent
 	recentActive    bool     // heard from since the last CheckQuorum round
+	leaseStamp      uint64   // lease clock stamp of the newest heartbeat it acked (0: none)
 	inflights       inflight // stateReplicate: last index of each App in flight
 }
 

@@ -11,8 +11,8 @@ type Rand interface{ IntN(n int) int }
 // Config configures one node. Zero MaxInflightMsgs, MaxEntriesPerMsg and
 // MaxUncommittedEntries take defaults; DefaultConfig fills everything else.
 type Config struct {
-	ID                    uint64   // this node, != 0, in Peers
-	Peers                 []uint64 // all voters, this node included
+	ID                    uint64   // this node, != 0
+	Peers                 []uint64 // initial voters; the log and snapshots override them (see ConfState)
 	ElectionTicks         int      // election timeout ET; randomized in [ET, 2ET)
 	HeartbeatTicks        int      // leader heartbeat interval, < ElectionTicks
 	PreVote               bool     // campaign only after a pre-vote majority (§9.6)
@@ -20,6 +20,8 @@ type Config struct {
 	MaxInflightMsgs       int      // Apps in flight per follower in replicate state (default 64)
 	MaxEntriesPerMsg      int      // entries per App (default 64)
 	MaxUncommittedEntries int      // leader drops proposals past this many uncommitted (default 4096)
+	MaxSnapshotChunkBytes int      // InstallSnapshot data per message; 0: the whole snapshot in one
+	LeaseMarginTicks      int      // clock-drift margin for LeaseRead, in [0, ElectionTicks)
 	Storage               Storage  // durable state; restored from by NewNode
 	Rand                  Rand     // election timeout jitter
 	Defects               Defects  // planted bugs, all off by default
@@ -42,6 +44,7 @@ type Status struct {
 	Role                 Role
 	Commit, Applied      uint64
 	LastIndex, LastTerm  uint64
+	Config               ConfState // in force: the last configuration appended (shared, do not modify)
 }
 
 // NewNode validates cfg and restores the node from cfg.Storage: term, vote
@@ -77,3 +80,39 @@ func (n *Node) Advance(rd Ready) { n.advance(rd) }
 
 // Status returns the node's current state.
 func (n *Node) Status() Status { return n.status() }
+
+// ProposeConfChange appends a membership change if this node leads and
+// returns its entry's index and term. A change of the voters appends
+// C_old,new (joint: elections and commits need majorities of both); once
+// that commits the leader appends C_new itself (auto-leave). A change of
+// learners only, or a cc.Simple change of at most one voter, is applied
+// directly. Configurations take effect when appended. New members should
+// join as learners, catch up, then be promoted with ConfAddVoter. A leader
+// that C_new removes keeps leading until C_new commits, then steps down.
+// Errors: *NotLeaderError; ErrConfChangePending while an earlier change is
+// uncommitted or not yet left, or before the leader committed an entry of
+// its term (Defects.SingleServerUnsafe skips that last check for Simple);
+// ErrInvalidConfChange (wrapped) for a malformed change.
+func (n *Node) ProposeConfChange(cc ConfChange) (index, term uint64, err error) {
+	return n.proposeConfChange(cc)
+}
+
+// ReadIndex asks for a linearizable read point (§6.4). The leader records
+// its commit index, confirms it still leads by a heartbeat round acked by a
+// majority (of both halves while joint), then Ready.ReadStates carries
+// ReadState{Index, Ctx}: the host answers once it has applied Index. A
+// leader that has not committed an entry of its term defers the request
+// until it has. ctx identifies the request: non-empty, unique among pending
+// ones. A follower refuses with *NotLeaderError (the host redirects: no
+// forwarding). Pending requests are dropped if the leader steps down; the
+// host times them out. Errors: *NotLeaderError, ErrReadIndexDropped.
+func (n *Node) ReadIndex(ctx []byte) error { return n.readIndex(ctx) }
+
+// LeaseRead returns the leader's commit index if it may serve a read from
+// it without a round: CheckQuorum is on, the leader committed an entry of
+// its term, and a majority acked heartbeats stamped less than
+// ElectionTicks - LeaseMarginTicks - 1 ticks ago (followers with a live
+// leader ignore vote requests for ElectionTicks; one tick is kept for the
+// phase between nodes' ticks, LeaseMarginTicks for clock drift). The host
+// answers once it has applied index. ok is false otherwise.
+func (n *Node) LeaseRead() (index uint64, ok bool) { return n.leaseRead() }

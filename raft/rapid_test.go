@@ -1,6 +1,7 @@
 package raft
 
 import (
+	"errors"
 	"slices"
 	"testing"
 
@@ -26,6 +27,7 @@ type safety struct {
 	nw        *network
 	leaders   map[uint64]uint64 // term -> the node that led it
 	committed map[uint64]seen   // index -> committed entry
+	readFloor map[string]uint64 // ReadIndex ctx -> highest index committed when asked
 }
 
 type seen struct {
@@ -136,16 +138,22 @@ func TestRapidSafety(t *testing.T) {
 			nw.rands[id] = &splitmix{seed + id}
 			nw.start(id)
 		}
-		s := &safety{t: rt, nw: nw, leaders: map[uint64]uint64{}, committed: map[uint64]seen{}}
+		s := &safety{t: rt, nw: nw, leaders: map[uint64]uint64{}, committed: map[uint64]seen{},
+			readFloor: map[string]uint64{}}
 		nw.onReady = func(id uint64, rd Ready) {
 			for _, e := range rd.CommittedEntries {
 				s.recordCommitted(id, e, nw.nodes[id].term)
+			}
+			for _, r := range rd.ReadStates {
+				// Linearizable reads: a ReadIndex answer covers every entry
+				// committed anywhere before the request was made.
+				require.GreaterOrEqual(rt, r.Index, s.readFloor[string(r.Ctx)], "read %q", r.Ctx)
 			}
 		}
 		steps := rapid.IntRange(100, 1500).Draw(rt, "steps")
 		proposals := 0
 		for range steps {
-			randomStep(rt, nw, &proposals)
+			randomStep(rt, nw, &proposals, s)
 			s.check()
 		}
 		settle(rt, nw, s)
@@ -154,9 +162,21 @@ func TestRapidSafety(t *testing.T) {
 
 // randomStep draws one action: ticks, proposals, delivery in any order,
 // drops, duplicates, crashes and restarts.
-func randomStep(rt *rapid.T, nw *network, proposals *int) {
+func randomStep(rt *rapid.T, nw *network, proposals *int, s *safety) {
 	node := uint64(rapid.IntRange(1, len(nw.peers)).Draw(rt, "node"))
-	switch act := rapid.IntRange(0, 15).Draw(rt, "action"); {
+	switch act := rapid.IntRange(0, 17).Draw(rt, "action"); {
+	case act == 16:
+		randomConfChange(rt, nw, node)
+	case act == 17:
+		if n := nw.nodes[node]; n != nil && n.role == Leader {
+			*proposals++
+			ctx := "r" + itoa(*proposals)
+			for i := range s.committed {
+				s.readFloor[ctx] = max(s.readFloor[ctx], i)
+			}
+			require.NoError(rt, n.ReadIndex([]byte(ctx)))
+			nw.process(node)
+		}
 	case act < 3:
 		nw.tickRound()
 	case act < 5:
@@ -189,6 +209,26 @@ func randomStep(rt *rapid.T, nw *network, proposals *int) {
 	}
 }
 
+// randomConfChange has a live leader add node as a voter or remove it,
+// jointly or as a single-server change.
+func randomConfChange(rt *rapid.T, nw *network, node uint64) {
+	l := nw.leader()
+	if l == 0 {
+		return
+	}
+	n := nw.nodes[l]
+	c := ConfChange{Simple: rapid.Bool().Draw(rt, "simple")}
+	if n.isVoter(node) {
+		c.Changes = []ConfChangeSingle{{ConfRemoveNode, node}}
+	} else {
+		c.Changes = []ConfChangeSingle{{ConfAddVoter, node}}
+	}
+	if _, _, err := n.ProposeConfChange(c); err != nil && !errors.Is(err, ErrConfChangePending) {
+		require.ErrorIs(rt, err, ErrInvalidConfChange)
+	}
+	nw.process(l)
+}
+
 // tickRound ticks every live node once, without delivering.
 func (nw *network) tickRound() {
 	for _, id := range nw.peers {
@@ -214,7 +254,8 @@ func settle(rt *rapid.T, nw *network, s *safety) {
 	for i := 0; ; i++ {
 		done := true
 		for _, id := range nw.peers {
-			done = done && nw.nodes[id].log.applied >= want
+			member := slices.Contains(nw.nodes[l].log.conf().members, id)
+			done = done && (!member || nw.nodes[id].log.applied >= want)
 		}
 		if done {
 			break

@@ -15,8 +15,10 @@ type SoftState struct {
 //  3. Only then send Messages (a vote or an AppendEntries reply must not leave
 //     before the term, vote and entries it vouches for are durable).
 //  4. Apply CommittedEntries in order (they may include entries of this same
-//     Ready's Entries, which step 2 made durable).
-//  5. Call Advance(rd).
+//     Ready's Entries, which step 2 made durable). An EntryConfChange carries
+//     the new ConfState (DecodeConfState); Raft already acts on it.
+//  5. Answer each of ReadStates once Index is applied.
+//  6. Call Advance(rd).
 //
 // Ready must not be called again before Advance. Tick, Step and Propose may be
 // called in between; Advance only acknowledges what rd carried. After a
@@ -24,12 +26,13 @@ type SoftState struct {
 // host restores its state machine from Storage.Snapshot first.
 type Ready struct {
 	SoftState        *SoftState
-	HardState        HardState // zero if unchanged
-	Entries          []Entry   // to persist, truncating from Entries[0].Index
-	Snapshot         Snapshot  // to persist, empty if none
-	CommittedEntries []Entry   // to apply, at most 1024
-	Messages         []Message // to send after persisting
-	MustSync         bool      // Entries, Snapshot, term or vote changed: sync before sending
+	HardState        HardState   // zero if unchanged
+	Entries          []Entry     // to persist, truncating from Entries[0].Index
+	Snapshot         Snapshot    // to persist, empty if none
+	CommittedEntries []Entry     // to apply, at most 1024
+	Messages         []Message   // to send after persisting
+	ReadStates       []ReadState // confirmed ReadIndex requests
+	MustSync         bool        // Entries, Snapshot, term or vote changed: sync before sending
 
 	unstableGen uint64 // log truncations seen when rd was built
 }
@@ -40,7 +43,7 @@ func (n *Node) hasReady() bool {
 	}
 	u := &n.log.unstable
 	return n.softState() != n.prevSoft || n.hardState() != n.prevHard || len(u.entries) > 0 ||
-		u.snapshot != nil || len(n.msgs) > 0 || n.log.hasNextCommitted()
+		u.snapshot != nil || len(n.msgs) > 0 || n.log.hasNextCommitted() || len(n.readStates) > 0
 }
 
 func (n *Node) ready() Ready {
@@ -52,6 +55,7 @@ func (n *Node) ready() Ready {
 		Entries:          u.entries[:len(u.entries):len(u.entries)],
 		CommittedEntries: n.log.nextCommitted(maxCommittedPerReady),
 		Messages:         n.msgs,
+		ReadStates:       n.readStates,
 		unstableGen:      u.gen,
 	}
 	if ss := n.softState(); ss != n.prevSoft {
@@ -67,7 +71,7 @@ func (n *Node) ready() Ready {
 	}
 	rd.MustSync = len(rd.Entries) > 0 || !rd.Snapshot.IsEmpty() ||
 		hs.Term != n.prevHard.Term || hs.Vote != n.prevHard.Vote
-	n.msgs = nil
+	n.msgs, n.readStates = nil, nil
 	n.readyPending = true
 	return rd
 }

@@ -14,7 +14,9 @@ func (n *Node) propose(data []byte) (uint64, uint64, error) {
 	}
 	n.appendEntries(Entry{Type: EntryNormal, Data: cloneBytes(data)})
 	n.bcastAppend()
-	return n.log.lastIndex(), n.term, nil
+	idx := n.log.lastIndex()
+	n.afterLeaderCommit()
+	return idx, n.term, nil
 }
 
 // appendEntries stamps ents with the leader's term and the next indices and
@@ -25,19 +27,18 @@ func (n *Node) appendEntries(ents ...Entry) {
 		ents[i].Term, ents[i].Index = n.term, li+1+uint64(i)
 	}
 	n.log.append(ents...)
+	if slices.ContainsFunc(ents, func(e Entry) bool { return e.Type == EntryConfChange }) {
+		n.syncProgress()
+	}
 	n.prs[n.id].maybeUpdate(n.log.lastIndex())
 	n.maybeCommit()
 }
 
-// maybeCommit commits the highest index a majority stores, if it is from the
-// current term (§5.4.2: earlier-term entries commit only indirectly).
+// maybeCommit commits the highest index a majority (of both halves while
+// joint) stores, if it is from the current term (§5.4.2: earlier-term
+// entries commit only indirectly).
 func (n *Node) maybeCommit() bool {
-	matches := make([]uint64, 0, len(n.cfg.Peers))
-	for _, p := range n.cfg.Peers {
-		matches = append(matches, n.prs[p].match)
-	}
-	slices.Sort(matches)
-	mci := matches[len(matches)-n.quorum()]
+	mci := n.quorumMatch()
 	if mci <= n.log.committed {
 		return false
 	}
@@ -49,19 +50,25 @@ func (n *Node) maybeCommit() bool {
 }
 
 func (n *Node) bcastAppend() {
-	for _, p := range n.cfg.Peers {
+	for _, p := range n.log.conf().members {
 		if p != n.id {
 			n.maybeSendAppend(p, true)
 		}
 	}
 }
 
+// bcastHeartbeat stamps each heartbeat with the lease clock and the context
+// of the newest pending ReadIndex request, which its acks confirm.
 func (n *Node) bcastHeartbeat() {
-	for _, p := range n.cfg.Peers {
+	var ctx []byte
+	if k := len(n.reads); k > 0 && !n.reads[k-1].deferred {
+		ctx = n.reads[k-1].ctx
+	}
+	for _, p := range n.log.conf().members {
 		if p != n.id {
 			// Never tell a follower to commit past what it is known to store.
 			c := min(n.prs[p].match, n.log.committed)
-			n.send(Message{To: p, Type: MsgHeartbeat, Commit: c})
+			n.send(Message{To: p, Type: MsgHeartbeat, Commit: c, LeaseStamp: n.ticks, Context: cloneBytes(ctx)})
 		}
 	}
 }
@@ -97,7 +104,7 @@ func (n *Node) sendSnapshot(to uint64, pr *progress) bool {
 	if snap.IsEmpty() {
 		panic("raft: log compacted but storage has no snapshot")
 	}
-	n.send(Message{To: to, Type: MsgSnap, Snapshot: snap})
+	n.sendSnapshotChunks(to, snap)
 	pr.becomeSnapshot(snap.Metadata.Index)
 	return true
 }
@@ -153,6 +160,9 @@ func (n *Node) handleAppResp(m Message) {
 		return
 	}
 	pr := n.prs[m.From]
+	if pr == nil {
+		return // not (or no longer) a member
+	}
 	pr.recentActive = true
 	if m.Reject {
 		n.handleAppReject(m, pr)
@@ -176,6 +186,9 @@ func (n *Node) handleAppResp(m Message) {
 	}
 	if n.maybeCommit() {
 		n.bcastAppend()
+		if n.afterLeaderCommit(); n.role != Leader {
+			return
+		}
 	} else if wasPaused {
 		n.maybeSendAppend(m.From, true)
 	}
@@ -199,7 +212,7 @@ func (n *Node) handleAppReject(m Message, pr *progress) {
 func (n *Node) handleHeartbeat(m Message) {
 	n.followLeader(m.From)
 	n.log.commitTo(m.Commit)
-	n.send(Message{To: m.From, Type: MsgHeartbeatResp})
+	n.send(Message{To: m.From, Type: MsgHeartbeatResp, LeaseStamp: m.LeaseStamp, Context: m.Context})
 }
 
 func (n *Node) handleHeartbeatResp(m Message) {
@@ -207,8 +220,17 @@ func (n *Node) handleHeartbeatResp(m Message) {
 		return
 	}
 	pr := n.prs[m.From]
+	if pr == nil {
+		return // not (or no longer) a member
+	}
 	pr.recentActive = true
 	pr.probeSent = false
+	if m.LeaseStamp <= n.ticks {
+		pr.leaseStamp = max(pr.leaseStamp, m.LeaseStamp)
+	}
+	if len(m.Context) > 0 {
+		n.readAck(m.From, m.Context)
+	}
 	switch {
 	case pr.state == stateReplicate && pr.inflights.full():
 		pr.inflights.freeFirst() // an App may have been lost: let one more through
@@ -220,19 +242,26 @@ func (n *Node) handleHeartbeatResp(m Message) {
 	}
 }
 
-// handleSnap installs a leader's snapshot (InstallSnapshot). A follower never
-// rolls back: a snapshot at or below commit is ignored, and one whose last
-// entry we already hold only advances commit, keeping the matching suffix.
+// handleSnap installs a leader's snapshot (InstallSnapshot) once all its
+// chunks arrived. A follower never rolls back: a snapshot at or below commit
+// is ignored, and one whose last entry we already hold only advances commit,
+// keeping the matching suffix.
 func (n *Node) handleSnap(m Message) {
 	n.followLeader(m.From)
-	s := m.Snapshot.Metadata
+	snap, complete := n.assembleSnap(m)
+	if !complete {
+		return
+	}
+	s := snap.Metadata
 	switch {
+	case n.cfg.Defects.SnapshotRollback && s.Index < n.log.applied:
+		n.log.restore(snap)
 	case s.Index <= n.log.committed:
-	case n.log.matchTerm(s.Index, s.Term):
+	case n.log.matchTerm(s.Index, s.Term) && !n.cfg.Defects.SnapshotDropsSuffix:
 		n.log.commitTo(s.Index)
 	default:
 		n.logf("restoring snapshot " + u64(s.Index) + "/" + u64(s.Term))
-		n.log.restore(m.Snapshot.clone())
+		n.log.restore(snap)
 	}
 	n.send(Message{To: m.From, Type: MsgAppResp, Index: n.log.committed})
 }

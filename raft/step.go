@@ -36,8 +36,8 @@ func (n *Node) checkMessage(m Message) error {
 	switch {
 	case m.To != n.id:
 		return msgErr(m.Type.String() + " to " + u64(m.To) + " delivered to " + u64(n.id))
-	case m.From == n.id || !n.isPeer(m.From):
-		return msgErr(m.Type.String() + " from unknown peer " + u64(m.From))
+	case m.From == n.id || m.From == 0:
+		return msgErr(m.Type.String() + " from invalid peer " + u64(m.From))
 	case m.Term == 0:
 		return msgErr(m.Type.String() + " from " + u64(m.From) + " without term")
 	case m.Type < MsgVote || m.Type > MsgSnap:
@@ -51,7 +51,7 @@ func (n *Node) stepHigherTerm(m Message) bool {
 	if m.Type == MsgVote || m.Type == MsgPreVote {
 		// Leader stickiness (§4.2.3 of the thesis): with a live leader, ignore
 		// vote requests, so a rejoining node cannot disrupt the cluster.
-		if n.cfg.CheckQuorum && n.lead != 0 && n.electionElapsed < n.cfg.ElectionTicks {
+		if n.cfg.CheckQuorum && (n.lead != 0 || n.voteFence) && n.electionElapsed < n.cfg.ElectionTicks {
 			return false
 		}
 	}

@@ -93,7 +93,14 @@ func (s *MemoryStorage) ApplySnapshot(snap Snapshot) error {
 
 // CreateSnapshot records a snapshot at index i (<= LastIndex) with data, for
 // later compaction. ErrSnapOutOfDate if i is not past the current snapshot.
-func (s *MemoryStorage) CreateSnapshot(i uint64, voters []uint64, data []byte) (Snapshot, error) {
+// cs is the configuration at i; nil derives it from the last configuration
+// entry at or below i, else the current snapshot's.
+//
+// Compaction is the host's job, etcd style: after applying index i it calls
+// CreateSnapshot(i, nil, stateMachineImage) then Compact(i) (keeping a
+// suffix, if it likes, for slow followers). The leader then sends
+// InstallSnapshot to a follower whose next entry was compacted away.
+func (s *MemoryStorage) CreateSnapshot(i uint64, cs *ConfState, data []byte) (Snapshot, error) {
 	if i <= s.snap.Metadata.Index {
 		return Snapshot{}, ErrSnapOutOfDate
 	}
@@ -101,7 +108,22 @@ func (s *MemoryStorage) CreateSnapshot(i uint64, voters []uint64, data []byte) (
 		panic("raft: MemoryStorage.CreateSnapshot index " + u64(i) + " > last index " + u64(s.lastIndex()))
 	}
 	t, _ := s.Term(i)
-	s.snap = Snapshot{Data: cloneBytes(data), Metadata: SnapshotMetadata{Index: i, Term: t, Voters: voters}}
+	conf := s.snap.Metadata.ConfState
+	if cs != nil {
+		conf = *cs
+	} else {
+		for k := i - s.ents[0].Index; k > 0; k-- {
+			if e := s.ents[k]; e.Type == EntryConfChange {
+				c, err := DecodeConfState(e.Data)
+				if err != nil {
+					return Snapshot{}, err
+				}
+				conf = c
+				break
+			}
+		}
+	}
+	s.snap = Snapshot{Data: cloneBytes(data), Metadata: SnapshotMetadata{Index: i, Term: t, ConfState: conf.clone()}}
 	return s.snap.clone(), nil
 }
 

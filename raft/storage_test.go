@@ -127,19 +127,101 @@ func TestSnapshot_LaggingFollowerCatchesUp(t *testing.T) {
 func TestSnapshot_FollowerKeepsMatchingSuffix(t *testing.T) {
 	n := newNodeWithLog(t, 2, ids(3), 2, ents(1, 1, 2, 2))
 	snap := Snapshot{Metadata: SnapshotMetadata{Index: 3, Term: 2}}
-	require.NoError(t, n.Step(Message{Type: MsgSnap, From: 1, To: 2, Term: 2, Snapshot: snap}))
+	require.NoError(t, n.Step(Message{Type: MsgSnap, From: 1, To: 2, Term: 2, Snapshot: snap, SnapDone: true}))
 	require.Equal(t, []uint64{1, 1, 2, 2}, logTerms(t, n))
 	require.Equal(t, uint64(3), n.log.committed)
 	// A stale snapshot (at or below commit) is ignored.
 	require.NoError(t, n.Step(Message{Type: MsgSnap, From: 1, To: 2, Term: 2,
-		Snapshot: Snapshot{Metadata: SnapshotMetadata{Index: 2, Term: 1}}}))
+		Snapshot: Snapshot{Metadata: SnapshotMetadata{Index: 2, Term: 1}}, SnapDone: true}))
 	require.Equal(t, uint64(3), n.log.committed)
 	// A conflicting newer snapshot replaces the log.
 	require.NoError(t, n.Step(Message{Type: MsgSnap, From: 1, To: 2, Term: 2,
-		Snapshot: Snapshot{Metadata: SnapshotMetadata{Index: 6, Term: 2}}}))
+		Snapshot: Snapshot{Metadata: SnapshotMetadata{Index: 6, Term: 2}}, SnapDone: true}))
 	require.Equal(t, uint64(6), n.log.lastIndex())
 	rd := persist(t, n)
 	require.Equal(t, uint64(6), rd.Snapshot.Metadata.Index)
 	require.Empty(t, rd.CommittedEntries)
 	require.Equal(t, uint64(6), n.Status().Applied)
+}
+
+// InstallSnapshot in chunks of MaxSnapshotChunkBytes: the follower installs
+// only the complete image, with its configuration.
+func TestSnapshot_ChunkedInstall(t *testing.T) {
+	nw := newNetwork(t, 3, func(c *Config) { c.MaxSnapshotChunkBytes = 3 })
+	l := nw.tickUntilLeader(100)
+	lag := uint64(3)
+	if l == lag {
+		lag = 2
+	}
+	nw.crash(lag)
+	for i := range 5 {
+		nw.propose(l, "e"+itoa(i))
+	}
+	nw.stabilize()
+	applied := nw.nodes[l].log.applied
+	_, err := nw.stores[l].CreateSnapshot(applied, nil, []byte("0123456789"))
+	require.NoError(t, err)
+	require.NoError(t, nw.stores[l].Compact(applied))
+	var chunks []Message
+	nw.filter = func(m *Message) bool {
+		if m.Type == MsgSnap {
+			chunks = append(chunks, m.Clone())
+		}
+		return true
+	}
+	nw.restart(lag)
+	nw.tick(3)
+	require.Len(t, chunks, 4)
+	require.Equal(t, "Snap 1->3 t1 snap=6/1 off=9 len=1 done", chunks[3].String())
+	require.Equal(t, []byte("0123456789"), nw.stores[lag].snap.Data)
+	require.True(t, nw.stores[lag].snap.Metadata.ConfState.IsEmpty(), "no configuration entry yet: Config.Peers")
+	require.Equal(t, ConfState{Voters: ids(3)}, nw.config(lag))
+	require.Equal(t, nw.nodes[l].log.committed, nw.nodes[lag].log.committed)
+}
+
+// Chunks out of order or from an earlier term are discarded; a fresh
+// offset-0 chunk restarts the assembly.
+func TestSnapshot_ChunksOutOfOrderOrOldTermDiscarded(t *testing.T) {
+	n := newTestNode(t, 2, ids(3))
+	md := SnapshotMetadata{Index: 5, Term: 1}
+	chunk := func(term, off uint64, data string, done bool) Message {
+		return Message{Type: MsgSnap, From: 1, To: 2, Term: term, SnapOffset: off, SnapDone: done,
+			Snapshot: Snapshot{Data: []byte(data), Metadata: md}}
+	}
+	installed := func() bool { return n.log.unstable.snapshot != nil }
+	require.NoError(t, n.Step(chunk(1, 0, "abc", false)))
+	require.NoError(t, n.Step(chunk(1, 6, "gh", true)))
+	require.False(t, installed(), "gap: discarded")
+	require.NoError(t, n.Step(chunk(2, 3, "def", false)))
+	require.False(t, installed())
+	require.NoError(t, n.Step(chunk(2, 6, "gh", true)))
+	require.False(t, installed(), "the term-1 assembly died with the term")
+	require.NoError(t, n.Step(chunk(1, 0, "abc", false)))
+	require.False(t, installed(), "old term: ignored")
+	require.NoError(t, n.Step(chunk(2, 0, "abc", false)))
+	require.NoError(t, n.Step(chunk(2, 3, "def", false)))
+	require.NoError(t, n.Step(chunk(2, 6, "gh", true)))
+	require.True(t, installed())
+	rd := persist(t, n)
+	require.Equal(t, "abcdefgh", string(rd.Snapshot.Data))
+	require.Equal(t, uint64(5), n.log.committed)
+}
+
+// The planted snapshot defects: SnapshotRollback installs an older snapshot
+// than applied; SnapshotDropsSuffix discards a matching suffix.
+func TestSnapshot_PlantedDefects(t *testing.T) {
+	snap := func(i, term uint64) Message {
+		return Message{Type: MsgSnap, From: 1, To: 2, Term: 2, SnapDone: true,
+			Snapshot: Snapshot{Metadata: SnapshotMetadata{Index: i, Term: term}}}
+	}
+	n := newNodeWithLog(t, 2, ids(3), 2, ents(1, 1, 2, 2), func(c *Config) { c.Defects.SnapshotDropsSuffix = true })
+	require.NoError(t, n.Step(snap(3, 2)))
+	require.Equal(t, uint64(3), n.log.lastIndex(), "suffix at 4 dropped")
+
+	n = newNodeWithLog(t, 2, ids(3), 2, ents(1, 1, 2, 2), func(c *Config) { c.Defects.SnapshotRollback = true })
+	require.NoError(t, n.Step(Message{Type: MsgApp, From: 1, To: 2, Term: 2, Index: 4, LogTerm: 2, Commit: 4}))
+	persist(t, n)
+	require.Equal(t, uint64(4), n.log.applied)
+	require.NoError(t, n.Step(snap(2, 1)))
+	require.Equal(t, uint64(2), n.log.lastIndex(), "rolled back below applied")
 }
