@@ -28,6 +28,7 @@ const (
 	resOpts                  // options of link a->b
 	resFlap                  // flap of a<->b (a < b)
 	resClog                  // clog of a->b
+	resVoter                 // the crash-voter trigger
 )
 
 type resKey struct {
@@ -88,6 +89,11 @@ func (g *gen) draw(k Kind, t, end int64) ([]Action, []resKey) {
 			keys = append(keys, resKey{resProc, n, 0})
 		}
 		return []Action{{AtNs: t, Kind: k, UntilNs: end, Torn: g.rng.Bool()}}, keys
+	case CrashVoter:
+		// Holds no node: the crashes it makes end within a tick, and it
+		// may overlap crashes and leader faults, which make the elections
+		// it needs.
+		return []Action{{AtNs: t, Kind: k, UntilNs: end}}, []resKey{{resVoter, 0, 0}}
 	}
 	return g.drawMore(k, t, end)
 }

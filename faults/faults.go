@@ -21,7 +21,13 @@
 //     "the leader" at AtNs (highest-term leader among nodes that are up and
 //     not paused; if none, the action is a no-op and is traced as such). At
 //     UntilNs it heals that node's links (heallink n<->*) or restarts it.
-//   - A window (flap, isolate-leader, crash-leader) ends at UntilNs before
+//   - crash-voter carries Node 0 and opens a window [AtNs, UntilNs): each
+//     node that sends a granted vote (MsgVoteResp) in it is crashed at that
+//     moment, before any fsync still in progress completes, and restarted
+//     soon after (within a tick; at UntilNs at the latest). A node that
+//     persists its vote before sending it loses nothing; one that sends
+//     first forgets the vote. Overlapping crash-voter windows are invalid.
+//   - A window (flap, isolate-leader, crash-leader, crash-voter) ends at UntilNs before
 //     the actions listed at that time. Validate keeps crash, pause and
 //     crash-leader out of a crash-leader window including its end, and a
 //     new flap on a link out of the previous one there, end included.
@@ -60,12 +66,13 @@ const (
 	Unclog        Kind = "unclog"         // From->To releases held messages
 	IsolateLeader Kind = "isolate-leader" // isolate the leader at AtNs until UntilNs
 	CrashLeader   Kind = "crash-leader"   // crash the leader at AtNs, restart at UntilNs
+	CrashVoter    Kind = "crash-voter"    // until UntilNs, crash each node as it grants a vote
 )
 
 // AllKinds lists every kind in a stable order.
 var AllKinds = []Kind{Partition, OneWay, Cut, Isolate, Heal, HealLink, Crash,
 	Restart, Pause, Resume, Skew, Drift, Link, Flap, Clog, Unclog,
-	IsolateLeader, CrashLeader}
+	IsolateLeader, CrashLeader, CrashVoter}
 
 // Action is one timed fault. Only the fields its Kind uses may be non-zero
 // (Validate enforces it), so the text and JSON forms carry the same data.
@@ -104,7 +111,7 @@ const MaxNodes = 64
 // sum of the times of ending actions (restart, resume, unclog, heal,
 // heallink and resets: skew 0, drift 0, link without options) plus the
 // lengths UntilNs-AtNs of window actions (flap, isolate-leader,
-// crash-leader). Every shrink candidate is strictly smaller.
+// crash-leader, crash-voter). Every shrink candidate is strictly smaller.
 type Size struct {
 	Actions     int
 	EndWeightNs int64

@@ -42,6 +42,7 @@ var kindFields = map[Kind]field{
 	Unclog:        fFrom | fTo,
 	IsolateLeader: fUntil,
 	CrashLeader:   fUntil | fTorn,
+	CrashVoter:    fUntil,
 }
 
 // presentFields returns the fields of a that are not zero. Ratio{0, d} with

@@ -21,9 +21,9 @@ type GenOptions struct {
 // EpisodeKinds are the kinds that start an episode; each episode ends itself
 // (partition/oneway/cut/isolate with heallink, crash with restart, pause
 // with resume, skew/drift with a reset to 0, link with a reset to defaults,
-// clog with unclog; flap and the *-leader kinds are windows).
+// clog with unclog; flap, crash-voter and the *-leader kinds are windows).
 var EpisodeKinds = []Kind{Partition, OneWay, Cut, Isolate, Crash, Pause, Skew,
-	Drift, Link, Flap, Clog, IsolateLeader, CrashLeader}
+	Drift, Link, Flap, Clog, IsolateLeader, CrashLeader, CrashVoter}
 
 const (
 	maxEpisodes = 500 // bound on episodes per schedule

@@ -12,7 +12,7 @@ func (s Schedule) Size() Size {
 		switch {
 		case isEnding(a):
 			z.EndWeightNs += a.AtNs
-		case a.Kind == Flap || a.Kind == IsolateLeader || a.Kind == CrashLeader:
+		case isWindow(a):
 			z.EndWeightNs += a.UntilNs - a.AtNs
 		}
 	}
@@ -65,7 +65,7 @@ func episodes(acts []Action) []episode {
 }
 
 func isWindow(a Action) bool {
-	return a.Kind == Flap || a.Kind == IsolateLeader || a.Kind == CrashLeader
+	return a.Kind == Flap || a.Kind == IsolateLeader || a.Kind == CrashLeader || a.Kind == CrashVoter
 }
 
 // ends reports whether e ends the fault that s started.

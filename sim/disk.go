@@ -7,36 +7,61 @@ import (
 	"github.com/faultline-sim/faultline/raft"
 )
 
-// disk is a node's simulated disk and its raft.Storage. Writes land at once
-// in what reads see (the page cache) but are unsynced until sync; a crash
-// undoes unsynced writes, all of them or (torn) only a suffix.
-// Invariant: ents[i].Index == i+1; pending holds, oldest first, what each
-// unsynced write replaced, so undoing them in reverse restores the synced state.
+// disk is a node's simulated disk and its raft.Storage: a hard state, the
+// latest snapshot and the log suffix after it. Writes land at once in what
+// reads see (the page cache) but are unsynced until sync; a crash undoes
+// unsynced writes, all of them or (torn) only a suffix.
+//
+// Compaction is two writes, the snapshot and then the log trim, each undone
+// on its own: a crash between them leaves the new snapshot beside the
+// untrimmed log (entries at or below the snapshot are hidden, as compacted),
+// a crash before both the old snapshot and the whole log. Installing a
+// received snapshot is one write that replaces snapshot and log together.
+//
+// Invariants: ents[i].Index == off+1+i; off <= snap index <= off+len(ents)
+// (the snapshot's index is in the log or is its end); pending holds, oldest
+// first, what each unsynced write replaced, so undoing them in reverse
+// restores the synced state.
 type disk struct {
 	hard    raft.HardState
+	snap    raft.Snapshot // the latest snapshot; empty if none
+	off     uint64        // index before ents[0]
 	ents    []raft.Entry
 	pending []diskWrite
 	// counters
-	writes, syncs, lost int
+	writes, syncs, lost, snaps int
 }
 
 // diskWrite is one unsynced write with what it overwrote.
 type diskWrite struct {
 	prevHard raft.HardState
-	from     uint64       // first index the write replaced (0: no entries)
-	prevEnts []raft.Entry // entries at [from, old last] before the write
+	from     uint64       // first index an append replaced (0: no entries)
+	prevEnts []raft.Entry // append: entries at [from, old last]; whole-log write: the whole log
+	snapshot bool         // the write replaced the snapshot: prevSnap is the old one
+	prevSnap raft.Snapshot
+	wholeLog bool // the write replaced the whole log (a trim or an install): prevOff, prevEnts
+	prevOff  uint64
 }
 
 // maxPendingWrites bounds the unsynced queue; a host syncs every Ready.
 const maxPendingWrites = 1 << 16
 
+func (d *disk) push(w diskWrite) {
+	if len(d.pending) >= maxPendingWrites {
+		panic(fmt.Sprintf("sim: disk has %d unsynced writes: the host never syncs", len(d.pending)))
+	}
+	d.pending = append(d.pending, w)
+	d.writes++
+}
+
+func (d *disk) snapIndex() uint64 { return d.snap.Metadata.Index }
+
+func (d *disk) lastIndex() uint64 { return d.off + uint64(len(d.ents)) }
+
 // write persists hs (if not empty) and ents with truncation semantics.
 func (d *disk) write(hs raft.HardState, ents []raft.Entry) {
 	if hs.IsEmpty() && len(ents) == 0 {
 		return
-	}
-	if len(d.pending) >= maxPendingWrites {
-		panic(fmt.Sprintf("sim: disk has %d unsynced writes: the host never syncs", len(d.pending)))
 	}
 	w := diskWrite{prevHard: d.hard}
 	if !hs.IsEmpty() {
@@ -44,19 +69,44 @@ func (d *disk) write(hs raft.HardState, ents []raft.Entry) {
 	}
 	if len(ents) > 0 {
 		from := ents[0].Index
-		if from < 1 || from > uint64(len(d.ents))+1 {
-			panic(fmt.Sprintf("sim: disk append at %d leaves a gap after %d", from, len(d.ents)))
+		if from <= d.snapIndex() || from > d.lastIndex()+1 {
+			panic(fmt.Sprintf("sim: disk append at %d outside (%d, %d]: below the snapshot or a gap",
+				from, d.snapIndex(), d.lastIndex()+1))
 		}
 		w.from = from
-		keep := d.ents[:from-1]
-		if int(from-1) < len(d.ents) {
-			w.prevEnts = slices.Clone(d.ents[from-1:])
-			keep = keep[: from-1 : from-1] // a truncation copies: slices handed out stay intact
+		at := from - d.off - 1
+		keep := d.ents[:at]
+		if int(at) < len(d.ents) {
+			w.prevEnts = slices.Clone(d.ents[at:])
+			keep = keep[:at:at] // a truncation copies: slices handed out stay intact
 		}
 		d.ents = append(keep, ents...)
 	}
-	d.pending = append(d.pending, w)
-	d.writes++
+	d.push(w)
+}
+
+// installSnapshot persists a snapshot received from the leader: it replaces
+// the snapshot and the whole log, in one write.
+func (d *disk) installSnapshot(s raft.Snapshot) {
+	d.push(diskWrite{prevHard: d.hard, snapshot: true, prevSnap: d.snap, wholeLog: true, prevOff: d.off, prevEnts: d.ents})
+	d.snap = s
+	d.off, d.ents = s.Metadata.Index, nil
+	d.snaps++
+}
+
+// compact records a snapshot of the state machine at index i (applied, so
+// in the log) and then trims the log up to i: two separate writes.
+func (d *disk) compact(i uint64, cs raft.ConfState, data []byte) {
+	if i <= d.snapIndex() || i > d.lastIndex() {
+		panic(fmt.Sprintf("sim: disk compaction at %d outside (%d, %d]", i, d.snapIndex(), d.lastIndex()))
+	}
+	term := d.ents[i-d.off-1].Term
+	d.push(diskWrite{prevHard: d.hard, snapshot: true, prevSnap: d.snap})
+	d.snap = raft.Snapshot{Data: data, Metadata: raft.SnapshotMetadata{Index: i, Term: term, ConfState: cs}}
+	d.push(diskWrite{prevHard: d.hard, wholeLog: true, prevOff: d.off, prevEnts: d.ents})
+	d.ents = slices.Clone(d.ents[i-d.off:])
+	d.off = i
+	d.snaps++
 }
 
 // sync makes every write so far durable.
@@ -70,12 +120,24 @@ func (d *disk) crash(keep int) {
 	for i := len(d.pending) - 1; i >= keep; i-- {
 		w := d.pending[i]
 		d.hard = w.prevHard
-		if w.from > 0 {
-			d.ents = append(d.ents[:w.from-1:w.from-1], w.prevEnts...)
+		if w.snapshot {
+			d.snap = w.prevSnap
+		}
+		switch {
+		case w.wholeLog:
+			d.off, d.ents = w.prevOff, w.prevEnts
+		case w.from > 0:
+			at := w.from - d.off - 1
+			d.ents = append(d.ents[:at:at], w.prevEnts...)
 		}
 		d.lost++
 	}
 	d.pending = d.pending[:0]
+}
+
+// logAfterSnapshot is the log a restart sees: the entries after the snapshot.
+func (d *disk) logAfterSnapshot() []raft.Entry {
+	return d.ents[d.snapIndex()-d.off:]
 }
 
 // InitialState implements raft.Storage.
@@ -83,31 +145,36 @@ func (d *disk) InitialState() (raft.HardState, error) { return d.hard, nil }
 
 // Entries implements raft.Storage.
 func (d *disk) Entries(lo, hi uint64) ([]raft.Entry, error) {
-	if lo < 1 {
+	if lo <= d.snapIndex() {
 		return nil, raft.ErrCompacted
 	}
-	if hi > uint64(len(d.ents))+1 || lo > hi {
+	if hi > d.lastIndex()+1 || lo > hi {
 		return nil, raft.ErrUnavailable
 	}
-	return d.ents[lo-1 : hi-1 : hi-1], nil
+	a, b := lo-d.off-1, hi-d.off-1
+	return d.ents[a:b:b], nil
 }
 
 // Term implements raft.Storage.
 func (d *disk) Term(i uint64) (uint64, error) {
-	if i == 0 {
-		return 0, nil
-	}
-	if i > uint64(len(d.ents)) {
+	si := d.snapIndex()
+	switch {
+	case i < si:
+		return 0, raft.ErrCompacted
+	case i == si:
+		return d.snap.Metadata.Term, nil
+	case i > d.lastIndex():
 		return 0, raft.ErrUnavailable
 	}
-	return d.ents[i-1].Term, nil
+	return d.ents[i-d.off-1].Term, nil
 }
 
 // FirstIndex implements raft.Storage.
-func (d *disk) FirstIndex() (uint64, error) { return 1, nil }
+func (d *disk) FirstIndex() (uint64, error) { return d.snapIndex() + 1, nil }
 
 // LastIndex implements raft.Storage.
-func (d *disk) LastIndex() (uint64, error) { return uint64(len(d.ents)), nil }
+func (d *disk) LastIndex() (uint64, error) { return d.lastIndex(), nil }
 
-// Snapshot implements raft.Storage: no compaction yet, so the empty snapshot.
-func (d *disk) Snapshot() (raft.Snapshot, error) { return raft.Snapshot{}, nil }
+// Snapshot implements raft.Storage: the latest snapshot (it is never changed
+// in place, so it is not copied).
+func (d *disk) Snapshot() (raft.Snapshot, error) { return d.snap, nil }

@@ -11,7 +11,7 @@ import (
 func (w *world) scheduleFaults() {
 	for i, a := range w.sched.Actions {
 		w.push(a.AtNs, event{kind: evFault, idx: i})
-		if a.Kind == faults.IsolateLeader || a.Kind == faults.CrashLeader {
+		if a.Kind == faults.IsolateLeader || a.Kind == faults.CrashLeader || a.Kind == faults.CrashVoter {
 			w.push(a.UntilNs, event{kind: evFaultEnd, idx: i})
 		}
 	}
@@ -82,6 +82,8 @@ func (w *world) applyNodeFault(i int, a faults.Action) {
 		h := w.hosts[a.Node]
 		h.clk.SetDriftPPM(w.now(), a.DriftPPM)
 		h.clockChanged()
+	case faults.CrashVoter:
+		w.voter.untilNs = a.UntilNs
 	case faults.IsolateLeader, faults.CrashLeader:
 		n := w.currentLeader()
 		w.leaderOf[i] = n
@@ -102,6 +104,10 @@ func (w *world) applyNodeFault(i int, a faults.Action) {
 // endLeaderFault ends the window of a *-leader action: heal or restart.
 func (w *world) endLeaderFault(i int) {
 	a := w.sched.Actions[i]
+	if a.Kind == faults.CrashVoter {
+		w.endVoterFault()
+		return
+	}
 	n := w.leaderOf[i]
 	w.tr.Begin(w.now(), n, "fault-end").Str("kind", string(a.Kind)).End()
 	if n == 0 {

@@ -79,6 +79,8 @@ var optionFlags = []optionFlag{
 	durFlag("latency-min", "shortest one-way network latency", func(o *Options) *int64 { return &o.LatencyMinNs }),
 	durFlag("latency-max", "longest one-way network latency (tail)", func(o *Options) *int64 { return &o.LatencyMaxNs }),
 	durFlag("fsync", "disk sync latency", func(o *Options) *int64 { return &o.FsyncNs }),
+	intFlag("max-entries", "entries per AppendEntries message, 1..1024", func(o *Options) *int { return &o.MaxEntries }),
+	intFlag("max-inflight", "AppendEntries messages in flight per follower, 1..1024", func(o *Options) *int { return &o.MaxInflight }),
 	intFlag("intensity", "fault intensity, 1..100", func(o *Options) *int { return &o.Intensity }),
 	strFlag("faults", "fault kinds: all, none, or a comma list", func(o *Options) *string { return &o.Faults }),
 	strFlag("defect", "planted defect to switch on (simrun defects lists them)", func(o *Options) *string { return &o.Defect }),

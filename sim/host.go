@@ -57,6 +57,7 @@ func (h *host) boot() {
 	cfg := raft.Config{
 		ID: uint64(h.id), Peers: w.peers, ElectionTicks: w.o.ElectionTicks, HeartbeatTicks: w.o.HeartbeatTicks,
 		PreVote: w.o.PreVote == On, CheckQuorum: w.o.CheckQuorum == On,
+		MaxEntriesPerMsg: w.o.MaxEntries, MaxInflightMsgs: w.o.MaxInflight,
 		Storage: &h.disk, Rand: w.rng.Forkf("raft-%d-%d", h.id, h.incarn), Defects: w.defects.raft,
 	}
 	n, err := raft.NewNode(cfg)
@@ -208,6 +209,9 @@ func (h *host) sendVotesEarly(msgs []raft.Message) []raft.Message {
 func (h *host) send(msgs []raft.Message) {
 	for i := range msgs {
 		h.w.send(h.id, int(msgs[i].To), packet{kind: pkRaft, msg: msgs[i]})
+		if m := &msgs[i]; m.Type == raft.MsgVoteResp && !m.Reject {
+			h.w.votedNow(h.id)
+		}
 	}
 }
 

@@ -110,6 +110,10 @@ func (w *world) buildSchedule(root *prng.Rand) (faults.Schedule, error) {
 func (w *world) run() (v *checker.Violation) {
 	defer func() {
 		if p := recover(); p != nil {
+			if iv := w.inv.Violation(); iv != nil && strings.HasPrefix(fmt.Sprint(p), "raft:") {
+				v = iv // the checker saw the broken rule before a node tripped on it
+				return
+			}
 			check := "simulator-panic"
 			if msg := fmt.Sprint(p); strings.HasPrefix(msg, "raft:") {
 				check = "raft-assertion"

@@ -15,13 +15,15 @@ import (
 type evKind uint8
 
 const (
-	evTick     evKind = iota + 1 // a host's tick timer; gen = incarnation
-	evSynced                     // a host's fsync completed; gen = incarnation
-	evDeliver                    // a packet arrives (d)
-	evFault                      // schedule action idx
-	evFaultEnd                   // the window of a *-leader action idx ends
-	evClient                     // a client wakes; gen = its attempt counter
-	evQuiet                      // the quiet phase begins (after the healing actions)
+	evTick         evKind = iota + 1 // a host's tick timer; gen = incarnation
+	evSynced                         // a host's fsync completed; gen = incarnation
+	evDeliver                        // a packet arrives (d)
+	evFault                          // schedule action idx
+	evFaultEnd                       // the window of a *-leader action idx ends
+	evClient                         // a client wakes; gen = its attempt counter
+	evQuiet                          // the quiet phase begins (after the healing actions)
+	evVoterCrash                     // crash-voter: host node crashes; gen = its incarnation
+	evVoterRestart                   // crash-voter: host node restarts if the voter crashed it
 )
 
 // event is one entry of the loop's queue.
@@ -63,6 +65,7 @@ type world struct {
 	stats    stats
 	history  []checker.Operation
 	leaderOf map[int]int        // resolved node of each *-leader action, by index
+	voter    voterFault         // the open crash-voter window, if any
 	linkOpts simnet.LinkOptions // every link's options when no fault changes them
 }
 
@@ -119,6 +122,10 @@ func (w *world) handle(at int64, ev event) {
 	case evQuiet:
 		w.tr.Begin(at, 0, "quiet").End()
 		w.live.QuietStart(at)
+	case evVoterCrash:
+		w.voterCrash(ev.node, ev.gen)
+	case evVoterRestart:
+		w.voterRestart(ev.node)
 	case evClient:
 		w.tr.Begin(at, w.clientNet(ev.node), "wake").Int("a", int64(ev.gen)).End()
 		w.clients[ev.node].wake(ev.gen)
