@@ -198,10 +198,16 @@ func (g *gen) groups() [][]int {
 		c := 1 + g.rng.IntN(n-2)
 		cuts = []int{c, c + 1 + g.rng.IntN(n-1-c)}
 	}
+	return SplitGroups(ids, cuts)
+}
+
+// SplitGroups cuts the node order at the ascending positions cuts (each in
+// 1..len-1) into partition groups, each sorted, ordered by their first node.
+func SplitGroups(order []int, cuts []int) [][]int {
 	var out [][]int
 	prev := 0
-	for _, c := range append(cuts, n) {
-		grp := slices.Clone(ids[prev:c])
+	for _, c := range append(slices.Clone(cuts), len(order)) {
+		grp := slices.Clone(order[prev:c])
 		slices.Sort(grp)
 		out = append(out, grp)
 		prev = c

@@ -155,15 +155,24 @@ func (n *Node) rejectApp(m Message) {
 		RejectHint: hint, RejectTerm: hintTerm})
 }
 
-func (n *Node) handleAppResp(m Message) {
+// activePeer is the leader's progress of a responding member, marked
+// recently active; nil when this node does not lead or m.From is no member.
+func (n *Node) activePeer(m Message) *progress {
 	if n.role != Leader {
-		return
+		return nil
 	}
 	pr := n.prs[m.From]
-	if pr == nil {
-		return // not (or no longer) a member
+	if pr != nil {
+		pr.recentActive = true
 	}
-	pr.recentActive = true
+	return pr
+}
+
+func (n *Node) handleAppResp(m Message) {
+	pr := n.activePeer(m)
+	if pr == nil {
+		return
+	}
 	if m.Reject {
 		n.handleAppReject(m, pr)
 		return
@@ -216,14 +225,10 @@ func (n *Node) handleHeartbeat(m Message) {
 }
 
 func (n *Node) handleHeartbeatResp(m Message) {
-	if n.role != Leader {
+	pr := n.activePeer(m)
+	if pr == nil {
 		return
 	}
-	pr := n.prs[m.From]
-	if pr == nil {
-		return // not (or no longer) a member
-	}
-	pr.recentActive = true
 	pr.probeSent = false
 	if m.LeaseStamp <= n.ticks {
 		pr.leaseStamp = max(pr.leaseStamp, m.LeaseStamp)

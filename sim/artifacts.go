@@ -113,6 +113,14 @@ func LoadArtifacts(dir string) (uint64, Options, error) {
 	if rf.Options.Schedule == nil {
 		return 0, Options{}, fmt.Errorf("%s: %s has no schedule", dir, fileOptions)
 	}
+	// Artifacts written before compaction and read modes existed ran
+	// without either: they replay as they ran.
+	if rf.Options.SnapshotEntries == 0 {
+		rf.Options.SnapshotEntries = -1
+	}
+	if rf.Options.ReadModes == "" {
+		rf.Options.ReadModes = "log"
+	}
 	if err := rf.Options.Validate(); err != nil {
 		return 0, Options{}, fmt.Errorf("%s: %s: %v", dir, fileOptions, err)
 	}

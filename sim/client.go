@@ -26,6 +26,10 @@ type client struct {
 	issued  int
 	seen    []string // per key: the last value this client saw
 	readPct uint64   // share of gets in this client's operations, in percent
+	mode    string   // the outstanding get's read mode (history Mode: "" through the log)
+	modes   []string // read modes this client mixes (Options.ReadModes)
+	modeW   []uint64 // their weights
+	modeRng *prng.Rand
 }
 
 // readPcts are the read shares a client draws from: most clients mix reads
@@ -40,6 +44,7 @@ func newClient(w *world, id int) *client {
 	c := &client{w: w, id: id, rng: w.rng.Forkf("client-%d", id), seen: make([]string, w.o.Keys)}
 	c.target = 1 + c.rng.IntN(w.o.Nodes)
 	c.readPct = readPcts[c.rng.IntN(len(readPcts))]
+	c.drawModes()
 	c.wakeAt(w.now() + c.rng.Range(0, w.o.RequestGapNs))
 	return c
 }
@@ -75,11 +80,15 @@ func (c *client) issue() {
 	c.issued++
 	op := c.nextOp()
 	c.op = &op
+	c.mode = ""
+	if op.Kind == kv.Get {
+		c.mode = c.pickMode()
+	}
 	c.hist = len(w.history)
 	w.live.Invoke(w.now(), c.id, op.Kind.String()+" "+op.Key+" seq "+strconv.FormatUint(op.Seq, 10))
 	w.history = append(w.history, checker.Operation{
 		Client: c.id, Seq: op.Seq, Kind: op.Kind.String(), Key: op.Key, Value: op.Value, Expect: op.Expect,
-		Call: w.now(), Return: checker.NoReturn, Status: checker.StatusUnknown,
+		Call: w.now(), Return: checker.NoReturn, Status: checker.StatusUnknown, Mode: c.mode,
 	})
 	c.sendOp()
 }
@@ -106,7 +115,7 @@ func (c *client) nextOp() kv.Op {
 
 func (c *client) sendOp() {
 	w := c.w
-	w.send(w.clientNet(c.id), c.target, packet{kind: pkReq, req: request{op: *c.op}})
+	w.send(w.clientNet(c.id), c.target, packet{kind: pkReq, req: request{op: *c.op, mode: c.mode}})
 	c.wakeAt(w.now() + w.o.ClientTimeoutNs)
 }
 
@@ -135,7 +144,7 @@ func (c *client) complete(r *response) {
 	w := c.w
 	h := &w.history[c.hist]
 	h.Return, h.Status = w.now(), checker.StatusOK
-	h.Output = outputOf(c.op.Kind, r)
+	h.Output, h.Node = outputOf(c.op.Kind, r), r.node
 	w.live.Check(w.now()) // judges this op's deadline before it is cleared
 	w.live.Complete(w.now(), c.id)
 	w.stats.latencies = append(w.stats.latencies, h.Return-h.Call)
@@ -157,4 +166,39 @@ func outputOf(kind kv.Kind, r *response) checker.Output {
 		out.OK = checker.Ptr(res.OK)
 	}
 	return out
+}
+
+// modeWeights are the weights a client draws for each read mode of the run:
+// clients differ in their mix (one reads only its lease, another mostly
+// stale), which is how a sweep meets every combination.
+var modeWeights = []uint64{0, 1, 3}
+
+// drawModes draws the client's mix of the run's read modes, from a stream
+// of its own: with one mode (say log) the client draws nothing, so its
+// operations are those of older versions.
+func (c *client) drawModes() {
+	c.modes, _ = parseReadModes(c.w.o.ReadModes) // validated by Options.Validate
+	if len(c.modes) < 2 {
+		return
+	}
+	c.modeRng = c.w.rng.Forkf("client-mode-%d", c.id)
+	c.modeW = make([]uint64, len(c.modes))
+	var sum uint64
+	for i := range c.modeW {
+		c.modeW[i] = modeWeights[c.modeRng.IntN(len(modeWeights))]
+		sum += c.modeW[i]
+	}
+	if sum == 0 {
+		for i := range c.modeW {
+			c.modeW[i] = 1
+		}
+	}
+}
+
+// pickMode draws a get's mode, as the history names it.
+func (c *client) pickMode() string {
+	if len(c.modes) == 1 {
+		return historyMode(c.modes[0])
+	}
+	return historyMode(c.modes[c.modeRng.Pick(c.modeW)])
 }

@@ -29,7 +29,7 @@ type disk struct {
 	ents    []raft.Entry
 	pending []diskWrite
 	// counters
-	writes, syncs, lost, snaps int
+	writes, syncs, lost, snaps, installs int
 }
 
 // diskWrite is one unsynced write with what it overwrote.
@@ -91,7 +91,7 @@ func (d *disk) installSnapshot(s raft.Snapshot) {
 	d.push(diskWrite{prevHard: d.hard, snapshot: true, prevSnap: d.snap, wholeLog: true, prevOff: d.off, prevEnts: d.ents})
 	d.snap = s
 	d.off, d.ents = s.Metadata.Index, nil
-	d.snaps++
+	d.installs++
 }
 
 // compact records a snapshot of the state machine at index i (applied, so

@@ -84,6 +84,8 @@ var optionFlags = []optionFlag{
 	intFlag("intensity", "fault intensity, 1..100", func(o *Options) *int { return &o.Intensity }),
 	strFlag("faults", "fault kinds: all, none, or a comma list", func(o *Options) *string { return &o.Faults }),
 	strFlag("defect", "planted defect to switch on (simrun defects lists them)", func(o *Options) *string { return &o.Defect }),
+	snapshotFlag,
+	strFlag("read-modes", "read modes clients mix, a comma list of log, consistent, lease, stale", func(o *Options) *string { return &o.ReadModes }),
 	intFlag("max-ops", "stop issuing client operations after this many (0: no limit)", func(o *Options) *int { return &o.MaxOps }),
 }
 
@@ -119,3 +121,21 @@ func (o Options) Flags(prefix string) []string {
 	}
 	return out
 }
+
+// snapshotFlag is snapshot-entries: a positive count, or never.
+var snapshotFlag = optionFlag{"snapshot-entries", "compact the log past this many entries after the last snapshot, or never",
+	func(o *Options) string {
+		return nonzero(snapshotEntriesString(o.SnapshotEntries), o.SnapshotEntries != 0)
+	},
+	func(o *Options, s string) error {
+		if strings.TrimSpace(s) == "never" {
+			o.SnapshotEntries = -1
+			return nil
+		}
+		var v int
+		if _, err := fmt.Sscan(s, &v); err != nil || fmt.Sprint(v) != strings.TrimSpace(s) || v < 1 {
+			return fmt.Errorf("want a positive whole number or never, got %q", s)
+		}
+		o.SnapshotEntries = v
+		return nil
+	}}

@@ -36,6 +36,11 @@ type host struct {
 	commit  uint64 // last commit index reported to the checker
 	lead    uint64 // last leader seen in a SoftState
 	role    raft.Role
+
+	applied  uint64         // last index applied to kv (or restored from a snapshot)
+	replayTo uint64         // commit index the disk held at boot: stale reads wait for it
+	conf     raft.ConfState // configuration at applied, for snapshots
+	reads    []pendingRead  // ReadIndex requests, in request order
 }
 
 // pendingReq is a client request proposed at an index, awaiting its apply.
@@ -58,6 +63,7 @@ func (h *host) boot() {
 		ID: uint64(h.id), Peers: w.peers, ElectionTicks: w.o.ElectionTicks, HeartbeatTicks: w.o.HeartbeatTicks,
 		PreVote: w.o.PreVote == On, CheckQuorum: w.o.CheckQuorum == On,
 		MaxEntriesPerMsg: w.o.MaxEntries, MaxInflightMsgs: w.o.MaxInflight,
+		MaxSnapshotChunkBytes: snapshotChunkBytes, LeaseMarginTicks: leaseMarginTicks(w.o.ElectionTicks),
 		Storage: &h.disk, Rand: w.rng.Forkf("raft-%d-%d", h.id, h.incarn), Defects: w.defects.raft,
 	}
 	n, err := raft.NewNode(cfg)
@@ -66,7 +72,8 @@ func (h *host) boot() {
 	}
 	h.node, h.kv, h.up = n, kv.New(), true
 	h.kv.NoDedup = w.defects.kvNoDedup
-	h.waiting = map[uint64]pendingReq{}
+	h.restoreFromDisk()
+	h.waiting, h.reads = map[uint64]pendingReq{}, nil
 	h.rd, h.synced, h.commit, h.lead, h.role = nil, false, 0, 0, raft.Follower
 	h.tickLocal = h.clk.Local(w.now()) + w.o.TickNs
 	h.armTick()
@@ -172,6 +179,9 @@ func (h *host) persist(rd *raft.Ready) {
 	if rd.SoftState != nil {
 		h.observeRole(*rd.SoftState)
 	}
+	if !rd.Snapshot.IsEmpty() {
+		h.persistSnapshot(rd.Snapshot)
+	}
 	h.disk.write(rd.HardState, rd.Entries)
 	if len(rd.Entries) > 0 {
 		w.inv.LogAppend(w.now(), h.id, logEntries(rd.Entries))
@@ -186,10 +196,16 @@ func (h *host) finish(rd raft.Ready) {
 		h.commit = c
 		w.inv.Commit(w.now(), h.id, c)
 	}
+	if !rd.Snapshot.IsEmpty() {
+		h.applySnapshot(rd.Snapshot)
+	}
 	for _, e := range rd.CommittedEntries {
 		h.apply(e)
 	}
+	h.confirmReads(rd.ReadStates)
+	h.answerReads()
 	h.node.Advance(rd)
+	h.maybeCompact()
 }
 
 // sendVotesEarly is the vote-before-persist defect: vote replies leave
@@ -226,6 +242,7 @@ func (h *host) observeRole(s raft.SoftState) {
 		w.leaderLost(h.id)
 	}
 	h.role, h.lead = s.Role, s.Lead
+	h.dropReads(st.Term, s.Role)
 	w.live.Role(w.now(), h.id, st.Term, s.Role == raft.Leader)
 }
 
@@ -234,6 +251,7 @@ func (h *host) apply(e raft.Entry) {
 	w := h.w
 	le := logEntry(e)
 	w.inv.Apply(w.now(), h.id, le.Index, le.Term, le.Hash)
+	h.noteApplied(e)
 	if e.Type != raft.EntryNormal || len(e.Data) == 0 {
 		return
 	}
@@ -257,7 +275,11 @@ func (h *host) handleRequest(r *request) {
 	w := h.w
 	if r.op.Kind == kv.Get && w.defects.readLocal && h.role == raft.Leader {
 		res := h.kv.Read(r.op.Key)
-		w.send(h.id, w.clientNet(int(r.op.Client)), packet{kind: pkResp, resp: response{seq: r.op.Seq, result: res}})
+		w.send(h.id, w.clientNet(int(r.op.Client)), packet{kind: pkResp, resp: response{seq: r.op.Seq, result: res, node: h.id}})
+		return
+	}
+	if r.op.Kind == kv.Get && r.mode != "" {
+		h.handleRead(r)
 		return
 	}
 	index, term, err := h.node.Propose(kv.Encode(r.op))
@@ -285,7 +307,7 @@ func (h *host) reply(p pendingReq, e checker.LogEntry, res kv.Result) {
 	if p.write {
 		h.w.inv.Ack(h.w.now(), e.Index, e.Term, e.Hash)
 	}
-	h.w.send(h.id, p.client, packet{kind: pkResp, resp: response{seq: p.seq, result: res}})
+	h.w.send(h.id, p.client, packet{kind: pkResp, resp: response{seq: p.seq, result: res, node: h.id}})
 }
 
 // crash stops the process; unsynced writes are lost (a prefix survives if torn).
@@ -302,13 +324,14 @@ func (h *host) crash(torn bool) {
 	}
 	h.node, h.kv, h.up, h.paused = nil, nil, false, false
 	h.inbox, h.missed, h.rd, h.waiting, h.role = nil, 0, nil, nil, raft.Follower
+	h.reads = nil
 	h.incarn++
 }
 
 // restart boots the node from what its disk synced.
 func (h *host) restart() {
 	h.incarn++
-	h.w.inv.Restart(h.w.now(), h.id, logEntries(h.disk.ents), h.disk.hard.Commit)
+	h.w.inv.Restart(h.w.now(), h.id, logEntries(h.disk.logAfterSnapshot()), max(h.disk.hard.Commit, h.disk.snapIndex()))
 	h.boot()
 	h.pump()
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/faultline-sim/faultline/faults"
 	"github.com/faultline-sim/faultline/internal/prng"
@@ -33,6 +34,8 @@ type Options struct {
 	Intensity       int    `json:"intensity"`         // 1..100 (share of fault episodes); "none" faults for a quiet run
 	Faults          string `json:"faults"`            // "all", "none" or a comma list of kinds
 	Defect          string `json:"defect,omitempty"`  // planted defect, "" for none
+	SnapshotEntries int    `json:"snapshot_entries"`  // compact past this many entries after the last snapshot, 1..1e6; -1 never
+	ReadModes       string `json:"read_modes"`        // comma list of get modes clients use: log, consistent, lease, stale
 
 	MaxOps    int              `json:"max_ops,omitempty"`  // stop issuing client ops after this many; 0 = no limit
 	Schedule  *faults.Schedule `json:"schedule,omitempty"` // explicit fault schedule; nil = generate from the seed
@@ -133,7 +136,33 @@ func (o Options) Draw(seed uint64) Options {
 	// max-inflight=4), a slow configuration rather than a Raft bug.
 	o.MaxEntries = pick(o.MaxEntries, 1, 4, 64, 64)
 	o.MaxInflight = pick(o.MaxInflight, 64)
+	// Compaction often (50) puts snapshots in the path of every lagging
+	// follower; never (-1) keeps the older runs' shape. Read modes, drawn per
+	// run and mixed per client (client.go), go through the log, ReadIndex,
+	// the leader's lease or any node's own state.
+	o.SnapshotEntries = pick(o.SnapshotEntries, -1, 50, 200, 1000)
+	if rm := readModeSets[r.IntN(len(readModeSets))]; o.ReadModes == "" {
+		o.ReadModes = rm
+	}
 	return o
+}
+
+// readModeSets are the read-mode options Draw picks from.
+var readModeSets = []string{"log", "log,consistent,lease,stale", "consistent,lease", "lease", "log,stale", "consistent,stale"}
+
+// parseReadModes reads a comma list of read modes (see readModes).
+func parseReadModes(s string) ([]string, error) {
+	var out []string
+	for _, m := range strings.Split(s, ",") {
+		m = strings.TrimSpace(m)
+		if !slices.Contains(readModes, m) {
+			return nil, fmt.Errorf("unknown read mode %q (want a comma list of %s)", m, strings.Join(readModes, ","))
+		}
+		if !slices.Contains(out, m) {
+			out = append(out, m)
+		}
+	}
+	return out, nil
 }
 
 // drawFaultSet is swarm testing over fault kinds: half the runs use every
@@ -191,6 +220,7 @@ func (o Options) Validate() error {
 		{"max-entries", int64(o.MaxEntries), 1, 1024},
 		{"max-inflight", int64(o.MaxInflight), 1, 1024},
 		{"intensity", int64(o.Intensity), 1, 100},
+		{"snapshot-entries", int64(o.SnapshotEntries), -1, 1_000_000},
 	} {
 		if b.v < b.lo || b.v > b.hi {
 			return fmt.Errorf("%s: %d is outside [%d, %d]", b.name, b.v, b.lo, b.hi)
@@ -198,6 +228,12 @@ func (o Options) Validate() error {
 	}
 	if _, err := parseFaultKinds(o.Faults); err != nil {
 		return fmt.Errorf("faults: %w", err)
+	}
+	if o.SnapshotEntries == 0 {
+		return fmt.Errorf("snapshot-entries: want a positive count or never, got 0")
+	}
+	if _, err := parseReadModes(o.ReadModes); err != nil {
+		return fmt.Errorf("read-modes: %w", err)
 	}
 	if o.Defect != "" && !knownDefect(o.Defect) {
 		return fmt.Errorf("defect: unknown defect %q (simrun defects lists them)", o.Defect)
@@ -208,10 +244,12 @@ func (o Options) Validate() error {
 // String prints every option on one line, in a fixed order, with units.
 func (o Options) String() string {
 	return fmt.Sprintf("nodes=%d duration=%s tick=%s election=%dt heartbeat=%dt prevote=%s checkquorum=%s "+
-		"clients=%d keys=%d gap=%s timeout=%s latency=%s..%s fsync=%s max-entries=%d max-inflight=%d intensity=%d faults=%s defect=%s",
+		"clients=%d keys=%d gap=%s timeout=%s latency=%s..%s fsync=%s max-entries=%d max-inflight=%d intensity=%d faults=%s defect=%s "+
+		"snapshot-entries=%s read-modes=%s",
 		o.Nodes, fmtNs(o.DurationNs), fmtNs(o.TickNs), o.ElectionTicks, o.HeartbeatTicks, o.PreVote, o.CheckQuorum,
 		o.Clients, o.Keys, fmtNs(o.RequestGapNs), fmtNs(o.ClientTimeoutNs), fmtNs(o.LatencyMinNs), fmtNs(o.LatencyMaxNs),
-		fmtNs(o.FsyncNs), o.MaxEntries, o.MaxInflight, o.Intensity, o.Faults, orNone(o.Defect))
+		fmtNs(o.FsyncNs), o.MaxEntries, o.MaxInflight, o.Intensity, o.Faults, orNone(o.Defect),
+		snapshotEntriesString(o.SnapshotEntries), o.ReadModes)
 }
 
 func orNone(s string) string {
@@ -221,15 +259,14 @@ func orNone(s string) string {
 	return s
 }
 
-// fmtNs prints a virtual duration exactly, in the largest unit that divides it.
-func fmtNs(ns int64) string {
-	switch {
-	case ns != 0 && ns%sNs == 0:
-		return fmt.Sprintf("%ds", ns/sNs)
-	case ns != 0 && ns%msNs == 0:
-		return fmt.Sprintf("%dms", ns/msNs)
-	case ns != 0 && ns%1000 == 0:
-		return fmt.Sprintf("%dus", ns/1000)
+// fmtNs prints a virtual duration exactly, as a Go duration ("32.845775135s",
+// "7.701461ms"), which -duration and the other flags read back.
+func fmtNs(ns int64) string { return time.Duration(ns).String() }
+
+// snapshotEntriesString prints SnapshotEntries: a count, or never for -1.
+func snapshotEntriesString(n int) string {
+	if n < 0 {
+		return "never"
 	}
-	return fmt.Sprintf("%dns", ns)
+	return fmt.Sprint(n)
 }

@@ -25,7 +25,8 @@ const (
 
 // request is a client's operation sent to a host.
 type request struct {
-	op kv.Op
+	op   kv.Op
+	mode string // get: read mode (checker Mode constants); "" through the log
 }
 
 // response answers a request. notLeader: the host does not lead; leader is
@@ -36,6 +37,7 @@ type response struct {
 	notLeader bool
 	leader    int
 	guess     bool // acknowledged before the result was known (a planted defect)
+	node      int  // host that served the operation (0: a redirect)
 }
 
 // Clone implements simnet.Message: a deep copy, no slice shared.

@@ -121,17 +121,26 @@ func (w *world) run() (v *checker.Violation) {
 			v = &checker.Violation{Check: check, AtNs: w.now(), Msg: fmt.Sprint(p)}
 		}
 	}()
-	// Chunks of events, so the run stops soon after the first safety violation.
+	// The run goes on past the schedule's end until every liveness deadline
+	// of the quiet phase can be judged; in chunks of events, so that it stops
+	// soon after the first safety violation.
+	endNs := w.endNs()
 	for budget := maxEvents; ; budget -= eventChunk {
 		if budget <= 0 {
-			panic(fmt.Sprintf("sim: seed %d used the whole budget of %d events before %s", w.seed, maxEvents, fmtNs(w.sched.EndNs)))
+			panic(fmt.Sprintf("sim: seed %d used the whole budget of %d events before %s", w.seed, maxEvents, fmtNs(endNs)))
 		}
-		if w.loop.Run(w.sched.EndNs, min(budget, eventChunk), w.handle) != clock.StopBudget || w.inv.Violation() != nil {
+		if w.loop.Run(endNs, min(budget, eventChunk), w.handle) != clock.StopBudget || w.inv.Violation() != nil {
 			break
 		}
 	}
-	w.leaderTick(w.sched.EndNs)
+	w.leaderTick(endNs)
 	return nil
+}
+
+// endNs is when the run ends: the schedule's end, or later if the quiet
+// phase is shorter than the liveness bounds.
+func (w *world) endNs() int64 {
+	return max(w.sched.EndNs, w.sched.QuietAtNs+w.liveBounds().OpNs+1)
 }
 
 // logEntry identifies a raft entry for the checker.

@@ -36,21 +36,22 @@ func (v Verdict) ExitCode() int {
 
 // Result is what one run reports. Fields after History are for artifacts.
 type Result struct {
-	Seed      uint64  `json:"seed"`
-	Verdict   Verdict `json:"verdict"`
-	Check     string  `json:"check,omitempty"`     // which check failed, e.g. "election-safety"
-	Violation string  `json:"violation,omitempty"` // why, with virtual time and nodes
-	AtNs      int64   `json:"at_ns,omitempty"`     // virtual time of the failure
-	TraceHash string  `json:"trace_hash"`          // 16 hex digits
-	VirtualNs int64   `json:"virtual_ns"`
-	WallNs    int64   `json:"wall_ns"`       // whole run, checking included
-	CheckNs   int64   `json:"check_wall_ns"` // wall time of the linearizability check
-	Events    int     `json:"events"`
-	Messages  Traffic `json:"messages"`
-	Ops       OpCount `json:"ops"`
-	Avail     Avail   `json:"availability"`
-	Options   Options `json:"options"` // as drawn
-	Given     Options `json:"-"`       // as given: the fixed ones, which replays must repeat
+	Seed      uint64              `json:"seed"`
+	Verdict   Verdict             `json:"verdict"`
+	Check     string              `json:"check,omitempty"`     // which check failed, e.g. "election-safety"
+	Violation string              `json:"violation,omitempty"` // why, with virtual time and nodes
+	AtNs      int64               `json:"at_ns,omitempty"`     // virtual time of the failure
+	TraceHash string              `json:"trace_hash"`          // 16 hex digits
+	VirtualNs int64               `json:"virtual_ns"`
+	WallNs    int64               `json:"wall_ns"`       // whole run, checking included
+	CheckNs   int64               `json:"check_wall_ns"` // wall time of the linearizability check
+	Events    int                 `json:"events"`
+	Messages  Traffic             `json:"messages"`
+	Ops       OpCount             `json:"ops"`
+	Avail     Avail               `json:"availability"`
+	Stale     checker.StaleReport `json:"stale_reads"` // staleness of the stale-mode gets
+	Options   Options             `json:"options"`     // as drawn
+	Given     Options             `json:"-"`           // as given: the fixed ones, which replays must repeat
 
 	History  []checker.Operation  `json:"-"`
 	Schedule faults.Schedule      `json:"-"`

@@ -1,0 +1,152 @@
+package sim
+
+import (
+	"encoding/binary"
+	"errors"
+	"slices"
+
+	"github.com/faultline-sim/faultline/checker"
+	"github.com/faultline-sim/faultline/faults"
+	"github.com/faultline-sim/faultline/kv"
+	"github.com/faultline-sim/faultline/raft"
+)
+
+// Reads outside the log. A get carries a mode (request.mode, the checker's
+// Mode constants; "" goes through the log as a proposal):
+//
+//   - consistent: ReadIndex. The leader confirms it leads by a heartbeat
+//     round; Ready.ReadStates hands back the read index, and the host answers
+//     from its kv once it applied that index. An unconfirmed read is dropped
+//     when the host stops leading (or its term changes); the client retries
+//     after its timeout. A confirmed one is still answered: it was confirmed
+//     while leading.
+//   - lease: if LeaseRead says the leader's lease holds and the host has
+//     applied the commit index it returns, the host answers at once; else
+//     the read falls back to ReadIndex.
+//   - stale: any host answers from its own kv, followers too, unless it is
+//     still replaying what it had applied before a crash.
+//
+// A follower redirects consistent and lease reads to the leader it knows,
+// as it does proposals.
+
+// pendingRead is a ReadIndex request the host made for a client.
+type pendingRead struct {
+	ctx    string
+	client int // network id of the client
+	seq    uint64
+	key    string
+	term   uint64 // the host's term when it asked
+	index  uint64 // confirmed read index
+	ready  bool   // confirmed: answer once applied >= index
+}
+
+// maxHostReads bounds a host's pending reads (raft bounds its own at 4096).
+const maxHostReads = 4096
+
+// readModes are the modes of Options.ReadModes; "log" is the history's "".
+var readModes = []string{"log", checker.ModeConsistent, checker.ModeLease, checker.ModeStale}
+
+// historyMode is the history's Mode for a read mode name.
+func historyMode(m string) string {
+	if m == "log" {
+		return ""
+	}
+	return m
+}
+
+// readCtx identifies a read for ReadIndex: client network id and seq.
+func readCtx(client int, seq uint64) string {
+	var b [16]byte
+	binary.BigEndian.PutUint64(b[:8], uint64(client))
+	binary.BigEndian.PutUint64(b[8:], seq)
+	return string(b[:])
+}
+
+// handleRead serves a get whose mode is not "" (see above).
+func (h *host) handleRead(r *request) {
+	from := h.w.clientNet(int(r.op.Client))
+	switch r.mode {
+	case checker.ModeStale:
+		if h.applied >= h.replayTo {
+			h.answerRead(from, r.op.Seq, r.op.Key)
+		}
+		return // replaying: silent, the client retries elsewhere
+	case checker.ModeLease:
+		if idx, ok := h.node.LeaseRead(); ok && h.applied >= idx {
+			h.answerRead(from, r.op.Seq, r.op.Key)
+			return
+		}
+	}
+	h.readIndex(from, r.op)
+}
+
+// readIndex asks Raft for a read index for op.
+func (h *host) readIndex(from int, op kv.Op) {
+	ctx := readCtx(from, op.Seq)
+	err := h.node.ReadIndex([]byte(ctx))
+	var nl *raft.NotLeaderError
+	switch {
+	case errors.As(err, &nl):
+		h.w.send(h.id, from, packet{kind: pkResp, resp: response{seq: op.Seq, notLeader: true, leader: int(nl.Leader)}})
+		return
+	case err != nil:
+		return // already pending, or too many: the pending one answers, or the client retries
+	}
+	h.reads = slices.DeleteFunc(h.reads, func(p pendingRead) bool { return p.ctx == ctx && !p.ready })
+	if len(h.reads) >= maxHostReads {
+		return // Raft will confirm it, but the host has no room: the client retries
+	}
+	h.reads = append(h.reads, pendingRead{ctx: ctx, client: from, seq: op.Seq, key: op.Key, term: h.node.Status().Term})
+}
+
+// confirmReads marks the reads Raft confirmed (Ready.ReadStates).
+func (h *host) confirmReads(rs []raft.ReadState) {
+	for _, s := range rs {
+		k := slices.IndexFunc(h.reads, func(p pendingRead) bool { return p.ctx == string(s.Ctx) && !p.ready })
+		if k >= 0 {
+			h.reads[k].index, h.reads[k].ready = s.Index, true
+		}
+	}
+}
+
+// answerReads answers, in request order, the confirmed reads the host has
+// applied far enough for.
+func (h *host) answerReads() {
+	h.reads = slices.DeleteFunc(h.reads, func(p pendingRead) bool {
+		if !p.ready || p.index > h.applied {
+			return false
+		}
+		h.answerRead(p.client, p.seq, p.key)
+		return true
+	})
+}
+
+// dropReads forgets the unconfirmed reads Raft dropped: all of them unless
+// the host still leads in the term it asked in.
+func (h *host) dropReads(term uint64, role raft.Role) {
+	h.reads = slices.DeleteFunc(h.reads, func(p pendingRead) bool {
+		return !p.ready && (role != raft.Leader || p.term != term)
+	})
+}
+
+func (h *host) answerRead(client int, seq uint64, key string) {
+	h.w.send(h.id, client, packet{kind: pkResp, resp: response{seq: seq, result: h.kv.Read(key), node: h.id}})
+}
+
+// leaseMarginTicks is raft's LeaseMarginTicks for an election timeout of et
+// ticks: the lease must end before any follower that acked it may vote
+// again, whatever drift a schedule holds. A schedule's drift is at most
+// faults.MaxDriftPPM (d) on each node (the generator draws at most 5000 ppm,
+// an explicit schedule may hold up to the bound). Over et ticks two clocks
+// drifting d ppm apart, one fast and one slow, differ by et*2d/1e6 ticks;
+// rounded up, plus one tick for the step a skew fault may add (a clock
+// stepped forward fires its next tick at once). Raft keeps one more tick for
+// the phase between nodes' ticks. With d = 100000 ppm: et 10 -> 3, 15 -> 4,
+// 20 -> 5. Pauses need no margin: a resumed host runs the ticks it missed
+// before it handles anything it received, so its lease has expired by then.
+// The margin stays below et (raft's bound); with a lease of 0 ticks LeaseRead
+// always falls back to ReadIndex.
+func leaseMarginTicks(et int) int {
+	drift := (int64(et)*2*faults.MaxDriftPPM + 999_999) / 1_000_000
+	return min(int(drift)+1, et-1)
+}
