@@ -14,7 +14,7 @@ import (
 // go test ./sim -run TestSeeds sweeps -sim.seeds; -sim.seed=N runs one, and
 // every option flag of simrun exists here as -sim.<name> (e.g. -sim.defect).
 var (
-	flagSeeds = flag.String("sim.seeds", "1-150", "seeds to sweep: N, A-B or a comma list")
+	flagSeeds = flag.String("sim.seeds", "1-200", "seeds to sweep: N, A-B or a comma list")
 	flagSeed  = flag.Uint64("sim.seed", 0, "run this one seed (overrides -sim.seeds)")
 	flagDir   = flag.String("sim.replay", "", "TestReplay: replay this artifact directory")
 	given     Options
