@@ -25,7 +25,6 @@ func (w *world) voterCrash(n int, gen uint64) {
 	if !h.up || h.incarn != gen || w.now() >= w.voter.untilNs {
 		return
 	}
-	w.tr.Begin(w.now(), n, "voter-crash").End()
 	if w.voter.down == nil {
 		w.voter.down = make([]bool, len(w.hosts))
 	}

@@ -123,8 +123,10 @@ func (w *world) handle(at int64, ev event) {
 		w.tr.Begin(at, 0, "quiet").End()
 		w.live.QuietStart(at)
 	case evVoterCrash:
+		w.tr.Begin(at, ev.node, "voter-crash").End()
 		w.voterCrash(ev.node, ev.gen)
 	case evVoterRestart:
+		w.tr.Begin(at, ev.node, "voter-restart").End()
 		w.voterRestart(ev.node)
 	case evClient:
 		w.tr.Begin(at, w.clientNet(ev.node), "wake").Int("a", int64(ev.gen)).End()
