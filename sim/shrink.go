@@ -74,7 +74,34 @@ func shrinkCandidates(r *Result) []candidate {
 	if o, ok := fewerNodes(base); ok {
 		out = append(out, candidate{fmt.Sprintf("%d nodes", o.Nodes), o})
 	}
+	if o, ok := shorterRun(base, r); ok {
+		out = append(out, candidate{"a run of " + fmtNs(o.DurationNs), o})
+	}
 	return out
+}
+
+// shorterRun ends the run one second after the later of its last fault and
+// its failure, with the quiet phase starting there. Not for liveness
+// failures, which are judged in the quiet phase as it was.
+func shorterRun(o Options, r *Result) (Options, bool) {
+	s := *o.Schedule
+	if r.Verdict == Liveness {
+		return o, false
+	}
+	last := r.AtNs
+	if n := len(s.Actions); n > 0 {
+		last = max(last, s.Actions[n-1].AtNs)
+	}
+	end := (last/sNs + 2) * sNs // whole seconds, at least one past last
+	if end >= s.EndNs {
+		return o, false
+	}
+	s.QuietAtNs, s.EndNs = max(min(s.QuietAtNs, end), last), end
+	if s.Validate() != nil {
+		return o, false
+	}
+	o.DurationNs, o.Schedule = end, &s
+	return o, o.Validate() == nil
 }
 
 // fewerNodes drops the highest node when the schedule does not use it.
