@@ -21,14 +21,15 @@ type gen struct {
 type resClass uint8
 
 const (
-	resProc  resClass = iota // a node's process: crash, pause, crash-leader
-	resSkew                  // a node's clock offset
-	resDrift                 // a node's clock rate
-	resCut                   // cuts between a and b (a < b)
-	resOpts                  // options of link a->b
-	resFlap                  // flap of a<->b (a < b)
-	resClog                  // clog of a->b
-	resVoter                 // the crash-voter trigger
+	resProc      resClass = iota // a node's process: crash, pause, crash-leader
+	resSkew                      // a node's clock offset
+	resDrift                     // a node's clock rate
+	resCut                       // cuts between a and b (a < b)
+	resOpts                      // options of link a->b
+	resFlap                      // flap of a<->b (a < b)
+	resClog                      // clog of a->b
+	resVoter                     // the crash-voter trigger
+	resNewLeader                 // the crash-new-leader trigger
 )
 
 type resKey struct {
@@ -94,6 +95,10 @@ func (g *gen) draw(k Kind, t, end int64) ([]Action, []resKey) {
 		// may overlap crashes and leader faults, which make the elections
 		// it needs.
 		return []Action{{AtNs: t, Kind: k, UntilNs: end}}, []resKey{{resVoter, 0, 0}}
+	case CrashNewLeader:
+		// Like crash-voter, it holds no node: it needs the elections that
+		// crashes, partitions and leader faults make.
+		return []Action{{AtNs: t, Kind: k, UntilNs: end}}, []resKey{{resNewLeader, 0, 0}}
 	}
 	return g.drawMore(k, t, end)
 }

@@ -27,7 +27,20 @@
 //     soon after (within a tick; at UntilNs at the latest). A node that
 //     persists its vote before sending it loses nothing; one that sends
 //     first forgets the vote. Overlapping crash-voter windows are invalid.
-//   - A window (flap, isolate-leader, crash-leader, crash-voter) ends at UntilNs before
+//   - crash-new-leader carries Node 0 and opens a window [AtNs, UntilNs):
+//     each leader seen in it is crashed, three times in four (a seeded
+//     draw) as its first Ready of the term is durable, else at the Ready
+//     that first advances its commit index in the term, after it is
+//     applied; either way before that Ready's messages leave. It restarts
+//     after two to four election timeouts (at UntilNs at the latest). The
+//     first crash leaves a node alone with an entry of a newer term (its
+//     no-op); the second costs a correct leader nothing, as its first
+//     commit includes its no-op, held by a majority, but one that commits
+//     earlier-term entries by counting replicas (Raft Figure 8) leaves them
+//     to be overwritten by such a node. Overlapping crash-new-leader
+//     windows are invalid.
+//   - A window (flap, isolate-leader, crash-leader, crash-voter,
+//     crash-new-leader) ends at UntilNs before
 //     the actions listed at that time. Validate keeps crash, pause and
 //     crash-leader out of a crash-leader window including its end, and a
 //     new flap on a link out of the previous one there, end included.
@@ -48,31 +61,32 @@ type Kind string
 // Kinds of actions. Node ids are 1..Nodes; 0 in From/To means "every node"
 // where a wildcard is allowed (link, heallink).
 const (
-	Partition     Kind = "partition"      // Groups: cut every link between groups
-	OneWay        Kind = "oneway"         // cut From->To only
-	Cut           Kind = "cut"            // cut From->To and To->From
-	Isolate       Kind = "isolate"        // cut every link of Node, both ways
-	Heal          Kind = "heal"           // remove all cuts, reset all link options
-	HealLink      Kind = "heallink"       // remove cuts From<->To (0 = any node)
-	Crash         Kind = "crash"          // Node stops, unsynced writes lost (Torn: a suffix)
-	Restart       Kind = "restart"        // crashed Node boots from synced state
-	Pause         Kind = "pause"          // Node's process stops; its clock does not
-	Resume        Kind = "resume"         // paused Node continues
-	Skew          Kind = "skew"           // Node clock offset := OffsetNs
-	Drift         Kind = "drift"          // Node clock rate error := DriftPPM
-	Link          Kind = "link"           // From->To options := Loss, Dup, latency (0 = all)
-	Flap          Kind = "flap"           // From<->To toggles up/down until UntilNs
-	Clog          Kind = "clog"           // From->To holds messages
-	Unclog        Kind = "unclog"         // From->To releases held messages
-	IsolateLeader Kind = "isolate-leader" // isolate the leader at AtNs until UntilNs
-	CrashLeader   Kind = "crash-leader"   // crash the leader at AtNs, restart at UntilNs
-	CrashVoter    Kind = "crash-voter"    // until UntilNs, crash each node as it grants a vote
+	Partition      Kind = "partition"        // Groups: cut every link between groups
+	OneWay         Kind = "oneway"           // cut From->To only
+	Cut            Kind = "cut"              // cut From->To and To->From
+	Isolate        Kind = "isolate"          // cut every link of Node, both ways
+	Heal           Kind = "heal"             // remove all cuts, reset all link options
+	HealLink       Kind = "heallink"         // remove cuts From<->To (0 = any node)
+	Crash          Kind = "crash"            // Node stops, unsynced writes lost (Torn: a suffix)
+	Restart        Kind = "restart"          // crashed Node boots from synced state
+	Pause          Kind = "pause"            // Node's process stops; its clock does not
+	Resume         Kind = "resume"           // paused Node continues
+	Skew           Kind = "skew"             // Node clock offset := OffsetNs
+	Drift          Kind = "drift"            // Node clock rate error := DriftPPM
+	Link           Kind = "link"             // From->To options := Loss, Dup, latency (0 = all)
+	Flap           Kind = "flap"             // From<->To toggles up/down until UntilNs
+	Clog           Kind = "clog"             // From->To holds messages
+	Unclog         Kind = "unclog"           // From->To releases held messages
+	IsolateLeader  Kind = "isolate-leader"   // isolate the leader at AtNs until UntilNs
+	CrashLeader    Kind = "crash-leader"     // crash the leader at AtNs, restart at UntilNs
+	CrashVoter     Kind = "crash-voter"      // until UntilNs, crash each node as it grants a vote
+	CrashNewLeader Kind = "crash-new-leader" // until UntilNs, crash each leader as elected or at its first commit
 )
 
 // AllKinds lists every kind in a stable order.
 var AllKinds = []Kind{Partition, OneWay, Cut, Isolate, Heal, HealLink, Crash,
 	Restart, Pause, Resume, Skew, Drift, Link, Flap, Clog, Unclog,
-	IsolateLeader, CrashLeader, CrashVoter}
+	IsolateLeader, CrashLeader, CrashVoter, CrashNewLeader}
 
 // Action is one timed fault. Only the fields its Kind uses may be non-zero
 // (Validate enforces it), so the text and JSON forms carry the same data.
@@ -111,7 +125,8 @@ const MaxNodes = 64
 // sum of the times of ending actions (restart, resume, unclog, heal,
 // heallink and resets: skew 0, drift 0, link without options) plus the
 // lengths UntilNs-AtNs of window actions (flap, isolate-leader,
-// crash-leader, crash-voter). Every shrink candidate is strictly smaller.
+// crash-leader, crash-voter, crash-new-leader). Every shrink candidate is
+// strictly smaller.
 type Size struct {
 	Actions     int
 	EndWeightNs int64

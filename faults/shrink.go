@@ -65,7 +65,8 @@ func episodes(acts []Action) []episode {
 }
 
 func isWindow(a Action) bool {
-	return a.Kind == Flap || a.Kind == IsolateLeader || a.Kind == CrashLeader || a.Kind == CrashVoter
+	return a.Kind == Flap || a.Kind == IsolateLeader || a.Kind == CrashLeader || a.Kind == CrashVoter ||
+		a.Kind == CrashNewLeader
 }
 
 // ends reports whether e ends the fault that s started.

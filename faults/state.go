@@ -14,13 +14,15 @@ type state struct {
 	flapUntil        []int64 // per link, from < to; busy while AtNs <= until (-1: never)
 	leaderCrashUntil int64   // a crash-leader window is busy while AtNs <= this (-1: never)
 	voterCrashUntil  int64   // a crash-voter window is busy while AtNs <= this (-1: never)
+	newLeaderUntil   int64   // a crash-new-leader window is busy while AtNs <= this (-1: never)
 }
 
 func newState(n int) *state {
 	m := (n + 1) * (n + 1)
 	st := &state{n: n, crashed: make([]bool, n+1), paused: make([]bool, n+1),
 		drift: make([]int64, n+1), cut: make([]bool, m), opts: make([]bool, m),
-		clog: make([]bool, m), flapUntil: make([]int64, m), leaderCrashUntil: -1, voterCrashUntil: -1}
+		clog: make([]bool, m), flapUntil: make([]int64, m), leaderCrashUntil: -1, voterCrashUntil: -1,
+		newLeaderUntil: -1}
 	for i := range st.flapUntil {
 		st.flapUntil[i] = -1
 	}
@@ -96,6 +98,11 @@ func (st *state) applyOther(a Action) error {
 			return fmt.Errorf("a crash-voter window is open until %s", formatFixed(st.voterCrashUntil, 9))
 		}
 		st.voterCrashUntil = a.UntilNs
+	case CrashNewLeader:
+		if a.AtNs <= st.newLeaderUntil {
+			return fmt.Errorf("a crash-new-leader window is open until %s", formatFixed(st.newLeaderUntil, 9))
+		}
+		st.newLeaderUntil = a.UntilNs
 	case Restart:
 		if !st.crashed[a.Node] {
 			return fmt.Errorf("node %d is not crashed", a.Node)

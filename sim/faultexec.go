@@ -11,7 +11,8 @@ import (
 func (w *world) scheduleFaults() {
 	for i, a := range w.sched.Actions {
 		w.push(a.AtNs, event{kind: evFault, idx: i})
-		if a.Kind == faults.IsolateLeader || a.Kind == faults.CrashLeader || a.Kind == faults.CrashVoter {
+		if a.Kind == faults.IsolateLeader || a.Kind == faults.CrashLeader ||
+			a.Kind == faults.CrashVoter || a.Kind == faults.CrashNewLeader {
 			w.push(a.UntilNs, event{kind: evFaultEnd, idx: i})
 		}
 	}
@@ -84,6 +85,8 @@ func (w *world) applyNodeFault(i int, a faults.Action) {
 		h.clockChanged()
 	case faults.CrashVoter:
 		w.voter.untilNs = a.UntilNs
+	case faults.CrashNewLeader:
+		w.newLeader.untilNs = a.UntilNs
 	case faults.IsolateLeader, faults.CrashLeader:
 		n := w.currentLeader()
 		w.leaderOf[i] = n
@@ -104,8 +107,12 @@ func (w *world) applyNodeFault(i int, a faults.Action) {
 // endLeaderFault ends the window of a *-leader action: heal or restart.
 func (w *world) endLeaderFault(i int) {
 	a := w.sched.Actions[i]
-	if a.Kind == faults.CrashVoter {
+	switch a.Kind {
+	case faults.CrashVoter:
 		w.endVoterFault()
+		return
+	case faults.CrashNewLeader:
+		w.endNewLeaderFault()
 		return
 	}
 	n := w.leaderOf[i]

@@ -191,6 +191,7 @@ func (h *host) persist(rd *raft.Ready) {
 // finish sends, applies and advances a Ready whose writes are durable.
 func (h *host) finish(rd raft.Ready) {
 	w := h.w
+	w.leaderCommitting(h, &rd) // crash-new-leader: may drop the messages and doom h
 	h.send(rd.Messages)
 	if c := rd.HardState.Commit; c > h.commit {
 		h.commit = c

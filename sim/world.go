@@ -15,15 +15,17 @@ import (
 type evKind uint8
 
 const (
-	evTick         evKind = iota + 1 // a host's tick timer; gen = incarnation
-	evSynced                         // a host's fsync completed; gen = incarnation
-	evDeliver                        // a packet arrives (d)
-	evFault                          // schedule action idx
-	evFaultEnd                       // the window of a *-leader action idx ends
-	evClient                         // a client wakes; gen = its attempt counter
-	evQuiet                          // the quiet phase begins (after the healing actions)
-	evVoterCrash                     // crash-voter: host node crashes; gen = its incarnation
-	evVoterRestart                   // crash-voter: host node restarts if the voter crashed it
+	evTick             evKind = iota + 1 // a host's tick timer; gen = incarnation
+	evSynced                             // a host's fsync completed; gen = incarnation
+	evDeliver                            // a packet arrives (d)
+	evFault                              // schedule action idx
+	evFaultEnd                           // the window of a *-leader action idx ends
+	evClient                             // a client wakes; gen = its attempt counter
+	evQuiet                              // the quiet phase begins (after the healing actions)
+	evVoterCrash                         // crash-voter: host node crashes; gen = its incarnation
+	evVoterRestart                       // crash-voter: host node restarts if the voter crashed it
+	evNewLeaderCrash                     // crash-new-leader: host node crashes; gen = its incarnation
+	evNewLeaderRestart                   // crash-new-leader: host node restarts if the fault crashed it
 )
 
 // event is one entry of the loop's queue.
@@ -51,22 +53,23 @@ type world struct {
 	netRng   *prng.Rand
 	faultRng *prng.Rand
 
-	loop     *clock.Loop[event]
-	net      *simnet.Network[packet]
-	hosts    []*host // index 0 unused
-	peers    []uint64
-	clients  []*client
-	sched    faults.Schedule
-	tr       trace.Trace
-	inv      *checker.Invariants
-	live     *checker.Liveness
-	sendBuf  []simnet.Delivery[packet]  // reused by send
-	free     []*simnet.Delivery[packet] // delivery records to reuse
-	stats    stats
-	history  []checker.Operation
-	leaderOf map[int]int        // resolved node of each *-leader action, by index
-	voter    voterFault         // the open crash-voter window, if any
-	linkOpts simnet.LinkOptions // every link's options when no fault changes them
+	loop      *clock.Loop[event]
+	net       *simnet.Network[packet]
+	hosts     []*host // index 0 unused
+	peers     []uint64
+	clients   []*client
+	sched     faults.Schedule
+	tr        trace.Trace
+	inv       *checker.Invariants
+	live      *checker.Liveness
+	sendBuf   []simnet.Delivery[packet]  // reused by send
+	free      []*simnet.Delivery[packet] // delivery records to reuse
+	stats     stats
+	history   []checker.Operation
+	leaderOf  map[int]int        // resolved node of each *-leader action, by index
+	voter     voterFault         // the open crash-voter window, if any
+	newLeader newLeaderFault     // the open crash-new-leader window, if any
+	linkOpts  simnet.LinkOptions // every link's options when no fault changes them
 }
 
 func (w *world) now() int64 { return w.loop.Now() }
@@ -128,6 +131,12 @@ func (w *world) handle(at int64, ev event) {
 	case evVoterRestart:
 		w.tr.Begin(at, ev.node, "voter-restart").End()
 		w.voterRestart(ev.node)
+	case evNewLeaderCrash:
+		w.tr.Begin(at, ev.node, "new-leader-crash").End()
+		w.newLeaderCrash(ev.node, ev.gen)
+	case evNewLeaderRestart:
+		w.tr.Begin(at, ev.node, "new-leader-restart").End()
+		w.newLeaderRestart(ev.node)
 	case evClient:
 		w.tr.Begin(at, w.clientNet(ev.node), "wake").Int("a", int64(ev.gen)).End()
 		w.clients[ev.node].wake(ev.gen)
