@@ -109,10 +109,10 @@ func (w *world) endLeaderFault(i int) {
 	a := w.sched.Actions[i]
 	switch a.Kind {
 	case faults.CrashVoter:
-		w.endVoterFault()
+		w.endWindow(&w.voter.crashWindow)
 		return
 	case faults.CrashNewLeader:
-		w.endNewLeaderFault()
+		w.endWindow(&w.newLeader.crashWindow)
 		return
 	}
 	n := w.leaderOf[i]

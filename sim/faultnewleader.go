@@ -19,8 +19,7 @@ import (
 // follower holds an entry of its own term. A correct leader's first commit
 // covers its own no-op on a majority, so the crash costs it nothing.
 type newLeaderFault struct {
-	untilNs  int64    // the window is open while now < untilNs
-	down     []bool   // hosts the window crashed and has not restarted, by id
+	crashWindow
 	seenTerm []uint64 // per host, the last term it was seen leading in
 	armed    []bool   // per host, waiting for the first commit of seenTerm
 }
@@ -40,7 +39,6 @@ func (w *world) leaderCommitting(h *host, rd *raft.Ready) {
 	if f.seenTerm == nil {
 		f.seenTerm = make([]uint64, len(w.hosts))
 		f.armed = make([]bool, len(w.hosts))
-		f.down = make([]bool, len(w.hosts))
 	}
 	switch term := h.node.Status().Term; {
 	case f.seenTerm[h.id] != term:
@@ -65,27 +63,6 @@ func (w *world) newLeaderCrash(n int, gen uint64) {
 	if !h.up || h.incarn != gen {
 		return
 	}
-	h.crash(false)
-	w.newLeader.down[n] = true
 	electionNs := int64(w.o.ElectionTicks) * w.o.TickNs
-	downNs := w.faultRng.Range(2*electionNs, 4*electionNs)
-	w.push(max(w.now(), min(w.now()+downNs, w.newLeader.untilNs)), event{kind: evNewLeaderRestart, node: n})
-}
-
-// newLeaderRestart boots host n if the crash-new-leader window crashed it.
-func (w *world) newLeaderRestart(n int) {
-	if w.newLeader.down == nil || !w.newLeader.down[n] {
-		return
-	}
-	w.newLeader.down[n] = false
-	w.restart(n)
-}
-
-// endNewLeaderFault closes the window; every host it crashed is up again by now.
-func (w *world) endNewLeaderFault() {
-	w.tr.Begin(w.now(), 0, "fault-end").Str("kind", "crash-new-leader").End()
-	w.newLeader.untilNs = 0
-	for n := range w.newLeader.down {
-		w.newLeaderRestart(n)
-	}
+	w.crashFor(&w.newLeader.crashWindow, h, w.faultRng.Range(2*electionNs, 4*electionNs), evNewLeaderRestart)
 }

@@ -130,13 +130,13 @@ func (w *world) handle(at int64, ev event) {
 		w.voterCrash(ev.node, ev.gen)
 	case evVoterRestart:
 		w.tr.Begin(at, ev.node, "voter-restart").End()
-		w.voterRestart(ev.node)
+		w.restartFrom(&w.voter.crashWindow, ev.node)
 	case evNewLeaderCrash:
 		w.tr.Begin(at, ev.node, "new-leader-crash").End()
 		w.newLeaderCrash(ev.node, ev.gen)
 	case evNewLeaderRestart:
 		w.tr.Begin(at, ev.node, "new-leader-restart").End()
-		w.newLeaderRestart(ev.node)
+		w.restartFrom(&w.newLeader.crashWindow, ev.node)
 	case evClient:
 		w.tr.Begin(at, w.clientNet(ev.node), "wake").Int("a", int64(ev.gen)).End()
 		w.clients[ev.node].wake(ev.gen)
