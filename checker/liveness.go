@@ -59,7 +59,9 @@ type Liveness struct {
 	quiet      bool
 	quietNs    int64
 	roles      map[int]uint64 // leaders: node -> term
-	maxTerm    uint64
+	terms      map[int]uint64 // highest term each node reported
+	retired    map[int]bool   // nodes removed from the cluster for good
+	maxTerm    uint64         // highest term of a node not retired
 	leaderAtNs int64 // first time >= quietNs with a leader of maxTerm; -1 none
 	pending    map[int]pendingOp
 	first      *Violation
@@ -72,7 +74,8 @@ type pendingOp struct {
 
 // NewLiveness checks against bounds (see DeriveBounds).
 func NewLiveness(b LivenessBounds) *Liveness {
-	return &Liveness{bounds: b, roles: map[int]uint64{}, leaderAtNs: -1, pending: map[int]pendingOp{}}
+	return &Liveness{bounds: b, roles: map[int]uint64{}, terms: map[int]uint64{}, retired: map[int]bool{},
+		leaderAtNs: -1, pending: map[int]pendingOp{}}
 }
 
 // QuietStart marks the start of the quiet phase; later calls are ignored.
@@ -87,6 +90,10 @@ func (l *Liveness) QuietStart(atNs int64) {
 // Role records node's term and whether it is now leader (Ready.SoftState and
 // HardState changes; a restart reports leader false).
 func (l *Liveness) Role(atNs int64, node int, term uint64, leader bool) {
+	if l.retired[node] {
+		return
+	}
+	l.terms[node] = max(l.terms[node], term)
 	l.maxTerm = max(l.maxTerm, term)
 	if leader {
 		l.roles[node] = term
@@ -95,6 +102,24 @@ func (l *Liveness) Role(atNs int64, node int, term uint64, leader bool) {
 	}
 	l.noteLeader(atNs)
 }
+
+// Retire records that node left the cluster for good (its removal from
+// the configuration committed and it was shut down): its terms no longer
+// count, so a removed node that campaigned alone does not hold the healed
+// cluster to a term it never heard of.
+func (l *Liveness) Retire(atNs int64, node int) {
+	l.retired[node] = true
+	delete(l.roles, node)
+	delete(l.terms, node)
+	l.maxTerm = 0
+	for _, t := range l.terms { // order-free: a max
+		l.maxTerm = max(l.maxTerm, t)
+	}
+	l.noteLeader(atNs)
+}
+
+// InQuiet reports whether the quiet phase has begun.
+func (l *Liveness) InQuiet() bool { return l.quiet }
 
 func (l *Liveness) noteLeader(atNs int64) {
 	if !l.quiet || l.leaderAtNs >= 0 {

@@ -56,3 +56,16 @@ func TestLivenessStalledClientOp(t *testing.T) {
 	require.Equal(t, int64(1300), v.AtNs, "client 3 stalled first: called before quiet start")
 	require.Equal(t, `client 3 op put("x", "5") seq 7 called at 0.000000010s still pending 0.000000300s after quiet start at 0.000001000s (bound 0.000000300s)`, v.Msg)
 }
+
+// A removed node that raised its term alone does not hold the cluster to
+// that term once it is retired.
+func TestLivenessRetire(t *testing.T) {
+	l := NewLiveness(LivenessBounds{LeaderNs: 100, OpNs: 300})
+	l.Role(5, 1, 2, true)
+	l.Role(50, 4, 9, false) // removed node 4 campaigned up to term 9
+	l.QuietStart(1000)
+	l.Retire(1010, 4)
+	l.Role(1020, 4, 10, false) // ignored: retired
+	require.Nil(t, l.Check(5000), "node 1 leads the highest term of the members")
+	require.True(t, l.InQuiet())
+}

@@ -45,6 +45,15 @@
 //     crash-leader out of a crash-leader window including its end, and a
 //     new flap on a link out of the previous one there, end included.
 //
+// Membership (see membership.go): add-node, remove-node and replace-node
+// are requests to the cluster's operator, not faults. Hosts 1..Voters start
+// as the configuration; the others are spares, up but outside it. The
+// operator runs requests one at a time, in order, through whichever node
+// leads; a request that no longer makes sense (the node is already a
+// member, or gone) is skipped. A removed node is shut down for good once
+// its removal commits: later crash, restart or partition actions on it do
+// nothing. Membership requests may coexist with any fault.
+//
 // Quiet phase: from QuietAtNs on nothing happens. Actions at exactly
 // QuietAtNs must be healing ones, and after them every node is up and
 // running, no link is cut, clogged or has options, no flap is open and no
@@ -81,12 +90,15 @@ const (
 	CrashLeader    Kind = "crash-leader"     // crash the leader at AtNs, restart at UntilNs
 	CrashVoter     Kind = "crash-voter"      // until UntilNs, crash each node as it grants a vote
 	CrashNewLeader Kind = "crash-new-leader" // until UntilNs, crash each leader as elected or at its first commit
+	AddNode        Kind = "add-node"         // membership: Node joins as a learner, catches up, becomes a voter
+	RemoveNode     Kind = "remove-node"      // membership: Node leaves the configuration and is shut down
+	ReplaceNode    Kind = "replace-node"     // membership: To joins (as add-node), then From leaves, in one change
 )
 
 // AllKinds lists every kind in a stable order.
 var AllKinds = []Kind{Partition, OneWay, Cut, Isolate, Heal, HealLink, Crash,
 	Restart, Pause, Resume, Skew, Drift, Link, Flap, Clog, Unclog,
-	IsolateLeader, CrashLeader, CrashVoter, CrashNewLeader}
+	IsolateLeader, CrashLeader, CrashVoter, CrashNewLeader, AddNode, RemoveNode, ReplaceNode}
 
 // Action is one timed fault. Only the fields its Kind uses may be non-zero
 // (Validate enforces it), so the text and JSON forms carry the same data.
@@ -112,9 +124,10 @@ type Action struct {
 // Schedule is a whole run's faults. Invariant (Validate): Actions sorted by
 // AtNs, all within [0, QuietAtNs], 0 <= QuietAtNs <= EndNs.
 type Schedule struct {
-	Nodes     int      `json:"nodes"`
-	QuietAtNs int64    `json:"quiet_at_ns"` // faults end here; see package doc
-	EndNs     int64    `json:"end_ns"`      // the run ends here
+	Nodes     int      `json:"nodes"`            // hosts, spares included
+	Voters    int      `json:"voters,omitempty"` // hosts 1..Voters start as voters, the rest as spares; 0 = all
+	QuietAtNs int64    `json:"quiet_at_ns"`      // faults end here; see package doc
+	EndNs     int64    `json:"end_ns"`           // the run ends here
 	Actions   []Action `json:"actions"`
 }
 

@@ -44,6 +44,9 @@ var kindFields = map[Kind]field{
 	CrashLeader:    fUntil | fTorn,
 	CrashVoter:     fUntil,
 	CrashNewLeader: fUntil,
+	AddNode:        fNode,
+	RemoveNode:     fNode,
+	ReplaceNode:    fFrom | fTo,
 }
 
 // presentFields returns the fields of a that are not zero. Ratio{0, d} with

@@ -11,7 +11,8 @@ import (
 // GenOptions says what Generate draws. The run [0, DurationNs) splits into a
 // fault phase [0, QuietAtNs()) and a quiet phase of QuietNs().
 type GenOptions struct {
-	Nodes             int    // cluster size, 1..MaxNodes
+	Nodes             int    // hosts, spares included, 1..MaxNodes
+	Voters            int    // hosts 1..Voters start as voters; 0 = all; fewer: membership requests are drawn
 	DurationNs        int64  // the whole run; becomes Schedule.EndNs
 	ElectionTimeoutNs int64  // base election timeout: scales episodes and the quiet phase
 	Intensity         int    // 0..100; 0 = no faults, 100 = an episode per 3 election timeouts
@@ -58,6 +59,8 @@ func (o GenOptions) Validate() error {
 		return fmt.Errorf("duration: %s leaves a fault phase of %s after the quiet phase of %s;"+
 			" need at least 2 election timeouts (%s)", formatDur(o.DurationNs),
 			formatDur(o.QuietAtNs()), formatDur(o.QuietNs()), formatDur(o.MinEpisodeNs()))
+	case o.Voters < 0 || o.Voters > o.Nodes:
+		return fmt.Errorf("voters: %d is not in 0..%d (nodes)", o.Voters, o.Nodes)
 	case o.Intensity < 0 || o.Intensity > 100:
 		return fmt.Errorf("intensity: %d is not in 0..100", o.Intensity)
 	}
@@ -92,8 +95,14 @@ func Generate(rng *prng.Rand, o GenOptions) Schedule {
 			}
 		}
 	}
-	s := Schedule{Nodes: o.Nodes, QuietAtNs: g.quiet, EndNs: o.DurationNs, Actions: Merge(g.actions)}
-	if len(s.Actions) > 0 {
+	if o.Voters > 0 && o.Voters < o.Nodes {
+		g.drawMembership(rng.Fork("membership"))
+	}
+	s := Schedule{Nodes: o.Nodes, Voters: o.Voters, QuietAtNs: g.quiet, EndNs: o.DurationNs, Actions: Merge(g.actions)}
+	if s.Voters == o.Nodes {
+		s.Voters = 0
+	}
+	if slices.ContainsFunc(s.Actions, func(a Action) bool { return !IsRequest(a.Kind) }) {
 		s.Actions = append(s.Actions, Action{AtNs: g.quiet, Kind: Heal})
 	}
 	s = Quiesce(s)

@@ -4,6 +4,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/faultline-sim/faultline/internal/prng"
@@ -69,7 +70,7 @@ func checkQuiet(t require.TestingT, s Schedule, o GenOptions) {
 			require.LessOrEqual(t, a.UntilNs, s.QuietAtNs)
 		}
 	}
-	if len(s.Actions) > 0 {
+	if slices.ContainsFunc(s.Actions, func(a Action) bool { return !IsRequest(a.Kind) }) {
 		require.Contains(t, s.Actions, Action{AtNs: s.QuietAtNs, Kind: Heal})
 	}
 	st := newState(s.Nodes)
@@ -83,6 +84,9 @@ func checkQuiet(t require.TestingT, s Schedule, o GenOptions) {
 func checkEpisodes(t require.TestingT, s Schedule, o GenOptions) {
 	for _, e := range episodes(s.Actions) {
 		a := s.Actions[e.start]
+		if IsRequest(a.Kind) {
+			continue // not a fault: it has no end
+		}
 		end := a.UntilNs
 		if !isWindow(a) {
 			require.GreaterOrEqual(t, e.end, 0, "no end for %s", a)
@@ -104,8 +108,8 @@ func TestGenerateProperties(t *testing.T) {
 		require.NoError(t, s.Validate())
 		checkQuiet(t, s, o)
 		checkEpisodes(t, s, o)
-		if o.Intensity == 0 {
-			require.Empty(t, s.Actions)
+		for _, a := range s.Actions {
+			require.True(t, o.Intensity > 0 || IsRequest(a.Kind), "no faults at intensity 0: %s", a)
 		}
 	})
 }

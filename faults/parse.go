@@ -40,7 +40,8 @@ func parseTarget(a *Action, args []string) ([]string, error) {
 		g, err := parseGroups(strings.Join(args, ""))
 		a.Groups = g
 		return nil, err
-	case Isolate, Crash, Restart, Pause, Resume, OneWay, Clog, Unclog, Link, Cut, HealLink, Flap:
+	case Isolate, Crash, Restart, Pause, Resume, OneWay, Clog, Unclog, Link, Cut, HealLink, Flap,
+		AddNode, RemoveNode, ReplaceNode:
 		need = 1
 	case Skew, Drift:
 		need = 2
@@ -50,11 +51,11 @@ func parseTarget(a *Action, args []string) ([]string, error) {
 	}
 	var err error
 	switch a.Kind {
-	case OneWay, Clog, Unclog, Link:
+	case OneWay, Clog, Unclog, Link, ReplaceNode:
 		a.From, a.To, err = parseLinkName(args[0], "->")
 	case Cut, HealLink, Flap:
 		a.From, a.To, err = parseLinkName(args[0], "<->")
-	case Isolate, Crash, Restart, Pause, Resume, Skew, Drift:
+	case Isolate, Crash, Restart, Pause, Resume, Skew, Drift, AddNode, RemoveNode:
 		a.Node, err = parseNode(args[0])
 	}
 	if err == nil && a.Kind == Skew {

@@ -55,7 +55,7 @@ func arbitraryAction(t *rapid.T) Action {
 }
 
 func arbitrarySchedule(t *rapid.T) Schedule {
-	s := Schedule{Nodes: rapid.Int().Draw(t, "nodes"), QuietAtNs: anyNs.Draw(t, "quiet"),
+	s := Schedule{Nodes: rapid.Int().Draw(t, "nodes"), Voters: rapid.Int().Draw(t, "voters"), QuietAtNs: anyNs.Draw(t, "quiet"),
 		EndNs: anyNs.Draw(t, "end")}
 	for range rapid.IntRange(0, 12).Draw(t, "n") {
 		s.Actions = append(s.Actions, arbitraryAction(t))
@@ -66,8 +66,10 @@ func arbitrarySchedule(t *rapid.T) Schedule {
 // genOptions draws valid generator options.
 func genOptions(t *rapid.T) GenOptions {
 	et := rapid.Int64Range(1_000, 2*sec).Draw(t, "election")
+	nodes := rapid.IntRange(1, 9).Draw(t, "nodes")
 	return GenOptions{
-		Nodes:             rapid.IntRange(1, 9).Draw(t, "nodes"),
+		Nodes:             nodes,
+		Voters:            rapid.IntRange(0, nodes).Draw(t, "voters"),
 		ElectionTimeoutNs: et,
 		DurationNs:        et * rapid.Int64Range(13, 200).Draw(t, "timeouts"),
 		Intensity:         rapid.IntRange(0, 100).Draw(t, "intensity"),

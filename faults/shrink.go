@@ -41,7 +41,7 @@ func (s Schedule) UsesNodes() []int {
 }
 
 // episode is a fault-starting action and the action that ends it
-// (end -1: a window action or no end found).
+// (end -1: a window action, a membership request, or no end found).
 type episode struct{ start, end int }
 
 // episodes pairs each fault-starting action with the first later action
@@ -53,7 +53,7 @@ func episodes(acts []Action) []episode {
 			continue
 		}
 		e := episode{i, -1}
-		for j := i + 1; j < len(acts) && !isWindow(a); j++ {
+		for j := i + 1; j < len(acts) && !isWindow(a) && !IsRequest(a.Kind); j++ {
 			if ends(a, acts[j]) {
 				e.end = j
 				break

@@ -72,7 +72,7 @@ func (st *state) apply(a Action) error {
 		st.eachLink(a.From, a.To, func(i int) { st.opts[i] = on })
 	case Drift:
 		st.drift[a.Node] = a.DriftPPM
-	case Skew, IsolateLeader:
+	case Skew, IsolateLeader, AddNode, RemoveNode, ReplaceNode:
 		// Skew keeps no state; isolate-leader heals itself at UntilNs.
 	default:
 		return st.applyOther(a)

@@ -11,8 +11,11 @@ import (
 // an equal Schedule.
 func (s Schedule) String() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "# faultline fault schedule\nnodes %d\nquiet %s\nend %s\n",
-		s.Nodes, formatFixed(s.QuietAtNs, 0), formatFixed(s.EndNs, 0))
+	fmt.Fprintf(&b, "# faultline fault schedule\nnodes %d\n", s.Nodes)
+	if s.Voters != 0 {
+		fmt.Fprintf(&b, "voters %d\n", s.Voters)
+	}
+	fmt.Fprintf(&b, "quiet %s\nend %s\n", formatFixed(s.QuietAtNs, 0), formatFixed(s.EndNs, 0))
 	for _, a := range s.Actions {
 		b.WriteString(a.String())
 		b.WriteByte('\n')
@@ -38,11 +41,11 @@ func describe(a Action) string {
 			parts[i] = "{" + strings.Join(ids, ",") + "}"
 		}
 		return "partition " + strings.Join(parts, " | ")
-	case OneWay, Clog, Unclog, Link:
+	case OneWay, Clog, Unclog, Link, ReplaceNode:
 		return fmt.Sprintf("%s %s->%s", a.Kind, nodeName(a.From), nodeName(a.To))
 	case Cut, HealLink, Flap:
 		return fmt.Sprintf("%s %s<->%s", a.Kind, nodeName(a.From), nodeName(a.To))
-	case Isolate, Crash, Restart, Pause, Resume, Skew, Drift:
+	case Isolate, Crash, Restart, Pause, Resume, Skew, Drift, AddNode, RemoveNode:
 		return fmt.Sprintf("%s %s", a.Kind, nodeName(a.Node))
 	}
 	return string(a.Kind)
@@ -119,7 +122,7 @@ func parseText(text string) (Schedule, []int, error) {
 		}
 		var err error
 		switch f[0] {
-		case "nodes", "quiet", "end":
+		case "nodes", "voters", "quiet", "end":
 			err = parseHeader(&s, f, seen)
 		default:
 			var a Action
@@ -152,6 +155,10 @@ func parseHeader(s *Schedule, f []string, seen map[string]bool) error {
 	case "nodes":
 		if s.Nodes, err = strconv.Atoi(f[1]); err != nil {
 			return fmt.Errorf("nodes: want an integer, got %q", f[1])
+		}
+	case "voters":
+		if s.Voters, err = strconv.Atoi(f[1]); err != nil {
+			return fmt.Errorf("voters: want an integer, got %q", f[1])
 		}
 	case "quiet":
 		s.QuietAtNs, err = parseDur(f[1])

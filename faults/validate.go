@@ -33,6 +33,9 @@ func (s Schedule) Validate() error {
 	if s.QuietAtNs < 0 {
 		return fmt.Errorf("quiet: %s is negative", formatFixed(s.QuietAtNs, 9))
 	}
+	if s.Voters < 0 || s.Voters > s.Nodes {
+		return fmt.Errorf("voters: %d is not in 0..%d (nodes)", s.Voters, s.Nodes)
+	}
 	if s.EndNs < s.QuietAtNs {
 		return fmt.Errorf("end: %s is before quiet %s",
 			formatFixed(s.EndNs, 9), formatFixed(s.QuietAtNs, 9))
@@ -104,6 +107,8 @@ func (s Schedule) checkParams(a Action) error {
 		return s.checkWindow(a)
 	case IsolateLeader, CrashLeader, CrashVoter, CrashNewLeader:
 		return s.checkWindow(a)
+	case ReplaceNode:
+		return s.checkLink(a.From, a.To, false)
 	case Drift:
 		if a.DriftPPM < -MaxDriftPPM || a.DriftPPM > MaxDriftPPM {
 			return fmt.Errorf("drift: %dppm is not within +-%dppm", a.DriftPPM, MaxDriftPPM)

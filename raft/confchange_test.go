@@ -266,3 +266,35 @@ func TestConf_RestartFromSnapshotAndSuffix(t *testing.T) {
 	n.Campaign()
 	require.Equal(t, Follower, n.role, "a learner does not campaign")
 }
+
+// A joint change whose old half commits on the ack of a node it removes:
+// the leader leaves C_old,new at once (auto-leave), dropping that node's
+// progress while still handling its reply. Found by the simulator's
+// membership workload (a nil progress dereference before the fix).
+func TestConf_AutoLeaveOnRemovedNodesAck(t *testing.T) {
+	nw := newNetwork(t, 5)
+	nw.campaign(1)
+	require.Equal(t, Leader, nw.nodes[1].role)
+	// Only 1 and 2 talk: C_new = {1,2,5} has its majority, C_old does not.
+	nw.filter = func(m *Message) bool { return m.From <= 2 && m.To <= 2 }
+	idx := nw.proposeConf(1, cc(false, removeNode(3), removeNode(4)))
+	nw.stabilize()
+	require.Less(t, nw.nodes[1].log.committed, idx)
+	st := nw.nodes[1].Status()
+	require.Equal(t, idx, st.ConfigIndex)
+	require.True(t, st.Config.IsJoint())
+	m, ok := nw.nodes[1].Match(2)
+	require.True(t, ok)
+	require.Equal(t, idx, m)
+	// Node 3's ack is the third of C_old: the joint entry commits on it.
+	nw.filter = func(m *Message) bool { return m.From <= 3 && m.To <= 3 }
+	nw.tick(1)
+	nw.stabilize()
+	st = nw.nodes[1].Status()
+	require.Equal(t, ConfState{Voters: []uint64{1, 2, 5}}, st.Config)
+	require.Greater(t, st.ConfigIndex, idx, "C_new appended by the leader")
+	_, ok = nw.nodes[1].Match(3)
+	require.False(t, ok, "no progress for a removed node")
+	_, ok = nw.nodes[2].Match(1)
+	require.False(t, ok, "a follower knows no match")
+}

@@ -90,7 +90,7 @@ func (n *Node) status() Status {
 		ID: n.id, Term: n.term, Vote: n.vote, Lead: n.lead, Role: n.role,
 		Commit: n.log.committed, Applied: n.log.applied,
 		LastIndex: n.log.lastIndex(), LastTerm: n.log.lastTerm(),
-		Config: n.log.conf().cs,
+		Config: n.log.conf().cs, ConfigIndex: n.log.conf().index,
 	}
 }
 

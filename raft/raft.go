@@ -45,6 +45,7 @@ type Status struct {
 	Commit, Applied      uint64
 	LastIndex, LastTerm  uint64
 	Config               ConfState // in force: the last configuration appended (shared, do not modify)
+	ConfigIndex          uint64    // index of the entry (or snapshot) that set Config; 0 = Config.Peers
 }
 
 // NewNode validates cfg and restores the node from cfg.Storage: term, vote
@@ -80,6 +81,22 @@ func (n *Node) Advance(rd Ready) { n.advance(rd) }
 
 // Status returns the node's current state.
 func (n *Node) Status() Status { return n.status() }
+
+// Match returns the highest index the leader knows member id stores (its own
+// last index for itself); ok is false on a follower or for a non-member.
+// Operators use it to promote a learner once it has caught up.
+func (n *Node) Match(id uint64) (index uint64, ok bool) {
+	if n.role != Leader {
+		return 0, false
+	}
+	if id == n.id {
+		return n.log.lastIndex(), true
+	}
+	if pr := n.prs[id]; pr != nil {
+		return pr.match, true
+	}
+	return 0, false
+}
 
 // ProposeConfChange appends a membership change if this node leads and
 // returns its entry's index and term. A change of the voters appends

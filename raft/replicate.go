@@ -78,7 +78,7 @@ func (n *Node) bcastHeartbeat() {
 // nothing was sent (paused, or nothing to send).
 func (n *Node) maybeSendAppend(to uint64, sendIfEmpty bool) bool {
 	pr := n.prs[to]
-	if pr.isPaused() {
+	if pr == nil || pr.isPaused() { // nil: a configuration just appended removed it
 		return false
 	}
 	prevTerm, errT := n.log.term(pr.next - 1)

@@ -64,7 +64,7 @@ func (c *client) wake(gen uint64) {
 		return
 	}
 	if !c.backoff {
-		c.target = c.target%c.w.o.Nodes + 1 // timed out: try the next host
+		c.target = c.w.nextHost(c.target) // timed out: try the next host
 	}
 	c.backoff = false
 	c.sendOp()
@@ -131,7 +131,7 @@ func (c *client) receive(r *response) {
 			c.sendOp()
 			return
 		}
-		c.target = c.target%w.o.Nodes + 1
+		c.target = w.nextHost(c.target)
 		c.backoff = true
 		c.wakeAt(w.now() + redirectBackoffNs)
 		return

@@ -55,6 +55,8 @@ func (w *world) applyFault(i int) {
 		for _, d := range ds {
 			w.schedule(d)
 		}
+	case faults.AddNode, faults.RemoveNode, faults.ReplaceNode:
+		w.startRequest(i)
 	default:
 		w.applyNodeFault(i, a)
 	}
@@ -134,7 +136,7 @@ func (w *world) crash(n int, torn bool) {
 }
 
 func (w *world) restart(n int) {
-	if h := w.hosts[n]; !h.up {
+	if h := w.hosts[n]; !h.up && !w.op.retired[n] {
 		h.restart()
 	}
 }
@@ -155,14 +157,14 @@ func (w *world) currentLeader() int {
 // partition cuts every server link between different groups; a server in
 // no group is cut from all others. Clients keep reaching every server.
 func (w *world) partition(groups [][]int) {
-	group := make([]int, w.o.Nodes+1)
+	group := make([]int, len(w.hosts))
 	for gi, g := range groups {
 		for _, n := range g {
 			group[n] = gi + 1
 		}
 	}
-	for a := 1; a <= w.o.Nodes; a++ {
-		for b := 1; b <= w.o.Nodes; b++ {
+	for a := 1; a <= w.o.hosts(); a++ {
+		for b := 1; b <= w.o.hosts(); b++ {
 			if a != b && (group[a] == 0 || group[a] != group[b]) {
 				_ = w.net.Cut(a, b)
 			}
@@ -174,8 +176,8 @@ func (w *world) partition(groups [][]int) {
 // end at their own time and clogs at their unclog.
 func (w *world) healAll() {
 	w.net.UncutAll()
-	for a := 1; a <= w.o.Nodes; a++ {
-		for b := 1; b <= w.o.Nodes; b++ {
+	for a := 1; a <= w.o.hosts(); a++ {
+		for b := 1; b <= w.o.hosts(); b++ {
 			if a != b {
 				_ = w.net.SetLink(a, b, w.linkOpts)
 			}
@@ -203,8 +205,8 @@ func (w *world) setLinks(a faults.Action) {
 	if a.LatencyMaxNs > 0 {
 		o.LatencyMinNs, o.LatencyMaxNs = a.LatencyMinNs, a.LatencyMaxNs
 	}
-	for x := 1; x <= w.o.Nodes; x++ {
-		for y := 1; y <= w.o.Nodes; y++ {
+	for x := 1; x <= w.o.hosts(); x++ {
+		for y := 1; y <= w.o.hosts(); y++ {
 			if x != y && (a.From == 0 || a.From == x) && (a.To == 0 || a.To == y) {
 				if err := w.net.SetLink(x, y, o); err != nil {
 					panic(fmt.Sprintf("sim: link %d->%d: %v", x, y, err))

@@ -86,6 +86,8 @@ var optionFlags = []optionFlag{
 	strFlag("defect", "planted defect to switch on (simrun defects lists them)", func(o *Options) *string { return &o.Defect }),
 	snapshotFlag,
 	strFlag("read-modes", "read modes clients mix, a comma list of log, consistent, lease, stale", func(o *Options) *string { return &o.ReadModes }),
+	sparesFlag,
+	strFlag("membership", "how the operator changes voters: joint or single", func(o *Options) *string { return &o.Membership }),
 	intFlag("max-ops", "stop issuing client operations after this many (0: no limit)", func(o *Options) *int { return &o.MaxOps }),
 }
 
@@ -121,6 +123,22 @@ func (o Options) Flags(prefix string) []string {
 	}
 	return out
 }
+
+// sparesFlag is spares: a count of hosts outside the initial configuration, or none.
+var sparesFlag = optionFlag{"spares", "hosts outside the initial configuration that membership requests add (1..8), or none",
+	func(o *Options) string { return nonzero(sparesString(o.Spares), o.Spares != 0) },
+	func(o *Options, s string) error {
+		if t := strings.TrimSpace(s); t == "none" || t == "0" {
+			o.Spares = -1
+			return nil
+		}
+		var v int
+		if _, err := fmt.Sscan(s, &v); err != nil || fmt.Sprint(v) != strings.TrimSpace(s) || v < 1 {
+			return fmt.Errorf("want a positive whole number or none, got %q", s)
+		}
+		o.Spares = v
+		return nil
+	}}
 
 // snapshotFlag is snapshot-entries: a positive count, or never.
 var snapshotFlag = optionFlag{"snapshot-entries", "compact the log past this many entries after the last snapshot, or never",

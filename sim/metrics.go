@@ -39,6 +39,9 @@ func (w *world) leaderElected(node int, term uint64) {
 	}
 	s.leading++
 	s.spans = append(s.spans, leaderSpan{node: node, term: term, startNs: w.now(), endNs: -1})
+	if len(w.op.active) > 0 {
+		w.push(w.now(), event{kind: evOperator, gen: 1}) // a new leader's first chance to change membership
+	}
 }
 
 func (w *world) leaderLost(node int) {

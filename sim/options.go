@@ -22,20 +22,22 @@ type Options struct {
 	PreVote        Flag  `json:"prevote"`
 	CheckQuorum    Flag  `json:"checkquorum"`
 
-	Clients         int    `json:"clients"`           // 1..64, one outstanding op each
-	Keys            int    `json:"keys"`              // 1..64
-	RequestGapNs    int64  `json:"request_gap_ns"`    // think time between a client's ops
-	ClientTimeoutNs int64  `json:"client_timeout_ns"` // retry after this long
-	LatencyMinNs    int64  `json:"latency_min_ns"`    // one-way network latency
-	LatencyMaxNs    int64  `json:"latency_max_ns"`    // tail bound
-	FsyncNs         int64  `json:"fsync_ns"`          // disk sync latency
-	MaxEntries      int    `json:"max_entries"`       // entries per AppendEntries, 1..1024 (raft MaxEntriesPerMsg)
-	MaxInflight     int    `json:"max_inflight"`      // AppendEntries in flight per follower, 1..1024 (raft MaxInflightMsgs)
-	Intensity       int    `json:"intensity"`         // 1..100 (share of fault episodes); "none" faults for a quiet run
-	Faults          string `json:"faults"`            // "all", "none" or a comma list of kinds
-	Defect          string `json:"defect,omitempty"`  // planted defect, "" for none
-	SnapshotEntries int    `json:"snapshot_entries"`  // compact past this many entries after the last snapshot, 1..1e6; -1 never
-	ReadModes       string `json:"read_modes"`        // comma list of get modes clients use: log, consistent, lease, stale
+	Clients         int    `json:"clients"`              // 1..64, one outstanding op each
+	Keys            int    `json:"keys"`                 // 1..64
+	RequestGapNs    int64  `json:"request_gap_ns"`       // think time between a client's ops
+	ClientTimeoutNs int64  `json:"client_timeout_ns"`    // retry after this long
+	LatencyMinNs    int64  `json:"latency_min_ns"`       // one-way network latency
+	LatencyMaxNs    int64  `json:"latency_max_ns"`       // tail bound
+	FsyncNs         int64  `json:"fsync_ns"`             // disk sync latency
+	MaxEntries      int    `json:"max_entries"`          // entries per AppendEntries, 1..1024 (raft MaxEntriesPerMsg)
+	MaxInflight     int    `json:"max_inflight"`         // AppendEntries in flight per follower, 1..1024 (raft MaxInflightMsgs)
+	Intensity       int    `json:"intensity"`            // 1..100 (share of fault episodes); "none" faults for a quiet run
+	Faults          string `json:"faults"`               // "all", "none" or a comma list of kinds
+	Defect          string `json:"defect,omitempty"`     // planted defect, "" for none
+	SnapshotEntries int    `json:"snapshot_entries"`     // compact past this many entries after the last snapshot, 1..1e6; -1 never
+	ReadModes       string `json:"read_modes"`           // comma list of get modes clients use: log, consistent, lease, stale
+	Spares          int    `json:"spares,omitempty"`     // hosts outside the initial configuration that membership requests add, 1..8; -1 none
+	Membership      string `json:"membership,omitempty"` // how the operator changes voters: joint (C_old,new) or single (one voter per change)
 
 	MaxOps    int              `json:"max_ops,omitempty"`  // stop issuing client ops after this many; 0 = no limit
 	Schedule  *faults.Schedule `json:"schedule,omitempty"` // explicit fault schedule; nil = generate from the seed
@@ -144,8 +146,28 @@ func (o Options) Draw(seed uint64) Options {
 	if rm := readModeSets[r.IntN(len(readModeSets))]; o.ReadModes == "" {
 		o.ReadModes = rm
 	}
+	// Membership changes in half the runs: one or two spares join (and a
+	// voter may leave), by joint consensus or by single-server changes. An
+	// explicit schedule says itself which hosts are spares.
+	given := o.Spares
+	o.Spares = pick(o.Spares, -1, -1, 1, 2)
+	if s := o.Schedule; s != nil && given == 0 {
+		o.Spares = -1
+		if s.Voters > 0 && s.Voters < s.Nodes {
+			o.Spares = s.Nodes - s.Voters
+		}
+	}
+	if m := membershipModes[r.IntN(len(membershipModes))]; o.Membership == "" {
+		o.Membership = m
+	}
 	return o
 }
+
+// membershipModes are the ways the operator changes the voters.
+var membershipModes = []string{"joint", "single"}
+
+// hosts is the number of server hosts: the initial voters and the spares.
+func (o Options) hosts() int { return o.Nodes + max(o.Spares, 0) }
 
 // readModeSets are the read-mode options Draw picks from.
 var readModeSets = []string{"log", "log,consistent,lease,stale", "consistent,lease", "lease", "log,stale", "consistent,stale"}
@@ -221,6 +243,7 @@ func (o Options) Validate() error {
 		{"max-inflight", int64(o.MaxInflight), 1, 1024},
 		{"intensity", int64(o.Intensity), 1, 100},
 		{"snapshot-entries", int64(o.SnapshotEntries), -1, 1_000_000},
+		{"spares", int64(o.Spares), -1, 8},
 	} {
 		if b.v < b.lo || b.v > b.hi {
 			return fmt.Errorf("%s: %d is outside [%d, %d]", b.name, b.v, b.lo, b.hi)
@@ -228,6 +251,12 @@ func (o Options) Validate() error {
 	}
 	if _, err := parseFaultKinds(o.Faults); err != nil {
 		return fmt.Errorf("faults: %w", err)
+	}
+	if o.Spares == 0 {
+		return fmt.Errorf("spares: want a count in 1..8 or none, got 0")
+	}
+	if !slices.Contains(membershipModes, o.Membership) {
+		return fmt.Errorf("membership: want joint or single, got %q", o.Membership)
 	}
 	if o.SnapshotEntries == 0 {
 		return fmt.Errorf("snapshot-entries: want a positive count or never, got 0")
@@ -245,11 +274,11 @@ func (o Options) Validate() error {
 func (o Options) String() string {
 	return fmt.Sprintf("nodes=%d duration=%s tick=%s election=%dt heartbeat=%dt prevote=%s checkquorum=%s "+
 		"clients=%d keys=%d gap=%s timeout=%s latency=%s..%s fsync=%s max-entries=%d max-inflight=%d intensity=%d faults=%s defect=%s "+
-		"snapshot-entries=%s read-modes=%s",
+		"snapshot-entries=%s read-modes=%s spares=%s membership=%s",
 		o.Nodes, fmtNs(o.DurationNs), fmtNs(o.TickNs), o.ElectionTicks, o.HeartbeatTicks, o.PreVote, o.CheckQuorum,
 		o.Clients, o.Keys, fmtNs(o.RequestGapNs), fmtNs(o.ClientTimeoutNs), fmtNs(o.LatencyMinNs), fmtNs(o.LatencyMaxNs),
 		fmtNs(o.FsyncNs), o.MaxEntries, o.MaxInflight, o.Intensity, o.Faults, orNone(o.Defect),
-		snapshotEntriesString(o.SnapshotEntries), o.ReadModes)
+		snapshotEntriesString(o.SnapshotEntries), o.ReadModes, sparesString(o.Spares), o.Membership)
 }
 
 func orNone(s string) string {
@@ -262,6 +291,14 @@ func orNone(s string) string {
 // fmtNs prints a virtual duration exactly, as a Go duration ("32.845775135s",
 // "7.701461ms"), which -duration and the other flags read back.
 func fmtNs(ns int64) string { return time.Duration(ns).String() }
+
+// sparesString prints Spares: a count, or none for -1.
+func sparesString(n int) string {
+	if n < 0 {
+		return "none"
+	}
+	return fmt.Sprint(n)
+}
 
 // snapshotEntriesString prints SnapshotEntries: a count, or never for -1.
 func snapshotEntriesString(n int) string {

@@ -15,19 +15,24 @@ import (
 // seed of a fixed bug must keep passing.
 type Regression struct {
 	Seed    uint64  `json:"seed"`
-	Options Options `json:"options"` // the fixed options only; the rest is drawn
+	Options Options `json:"options"` // every option as drawn, with the schedule: a change of draws does not move it
 	Verdict Verdict `json:"verdict"`
 	Check   string  `json:"check,omitempty"`
 	Note    string  `json:"note,omitempty"`
 }
 
-// SaveRegression writes r to dir as seed-N[-defect].json and returns the path.
+// SaveRegression writes r to dir as seed-N[-defect].json and returns the
+// path. The entry pins every drawn option and the fault schedule, so it
+// keeps replaying the same run when the draws change (new options, fault
+// kinds or generator tuning); only a change of behaviour moves it.
 func SaveRegression(dir string, r *Result, note string) (string, error) {
 	name := "seed-" + strconv.FormatUint(r.Seed, 10)
 	if r.Given.Defect != "" {
 		name += "-" + r.Given.Defect
 	}
-	data, err := json.MarshalIndent(Regression{Seed: r.Seed, Options: r.Given, Verdict: r.Verdict, Check: r.Check, Note: note}, "", "  ")
+	o := r.Options
+	o.Schedule = &r.Schedule
+	data, err := json.MarshalIndent(Regression{Seed: r.Seed, Options: o, Verdict: r.Verdict, Check: r.Check, Note: note}, "", "  ")
 	if err != nil {
 		return "", err
 	}

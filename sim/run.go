@@ -3,6 +3,8 @@ package sim
 import (
 	"fmt"
 	"hash/fnv"
+	"os"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"time"
@@ -57,21 +59,22 @@ func newWorld(seed uint64, o Options) (*world, error) {
 	}
 	w.sched = sched
 	w.linkOpts = simnet.LinkOptions{LatencyMinNs: o.LatencyMinNs, LatencyMaxNs: o.LatencyMaxNs, Tail: prng.R(1, 20)}
-	w.net, err = simnet.New[packet](o.Nodes+o.Clients, simnet.Options{Link: w.linkOpts}, root.Fork("simnet"))
+	w.net, err = simnet.New[packet](o.hosts()+o.Clients, simnet.Options{Link: w.linkOpts}, root.Fork("simnet"))
 	if err != nil {
 		return nil, fmt.Errorf("network: %w", err)
 	}
 	w.loop = clock.NewLoop[event](queueCapacity)
-	w.inv = checker.NewInvariants(o.Nodes)
+	w.inv = checker.NewInvariants(o.hosts())
 	w.live = checker.NewLiveness(w.liveBounds())
 	for i := 1; i <= o.Nodes; i++ {
 		w.peers = append(w.peers, uint64(i))
 	}
-	w.hosts = make([]*host, o.Nodes+1)
-	for i := 1; i <= o.Nodes; i++ {
+	w.hosts = make([]*host, o.hosts()+1)
+	for i := 1; i <= o.hosts(); i++ {
 		w.hosts[i] = &host{w: w, id: i}
 		w.hosts[i].boot()
 	}
+	w.initOperator()
 	for c := range o.Clients {
 		w.clients = append(w.clients, newClient(w, c))
 	}
@@ -84,9 +87,13 @@ func (w *world) buildSchedule(root *prng.Rand) (faults.Schedule, error) {
 	o := w.o
 	if o.Schedule != nil {
 		s := *o.Schedule
-		if s.Nodes != o.Nodes || s.EndNs != o.DurationNs {
-			return s, fmt.Errorf("schedule: it is for %d nodes and %s, the run has %d nodes and %s",
-				s.Nodes, fmtNs(s.EndNs), o.Nodes, fmtNs(o.DurationNs))
+		voters := s.Voters
+		if voters == 0 {
+			voters = s.Nodes
+		}
+		if s.Nodes != o.hosts() || voters != o.Nodes || s.EndNs != o.DurationNs {
+			return s, fmt.Errorf("schedule: it is for %d hosts (%d voters) and %s, the run has %d hosts (%d voters) and %s",
+				s.Nodes, voters, fmtNs(s.EndNs), o.hosts(), o.Nodes, fmtNs(o.DurationNs))
 		}
 		if err := s.Validate(); err != nil {
 			return s, fmt.Errorf("schedule: %w", err)
@@ -94,7 +101,7 @@ func (w *world) buildSchedule(root *prng.Rand) (faults.Schedule, error) {
 		return s, nil
 	}
 	kinds, _ := parseFaultKinds(o.Faults)
-	g := faults.GenOptions{Nodes: o.Nodes, DurationNs: o.DurationNs,
+	g := faults.GenOptions{Nodes: o.hosts(), Voters: o.Nodes, DurationNs: o.DurationNs,
 		ElectionTimeoutNs: int64(o.ElectionTicks) * o.TickNs, Intensity: o.Intensity, Kinds: kinds}
 	if len(kinds) == 0 {
 		g.Intensity = 0
@@ -111,6 +118,9 @@ func (w *world) buildSchedule(root *prng.Rand) (faults.Schedule, error) {
 func (w *world) run() (v *checker.Violation) {
 	defer func() {
 		if p := recover(); p != nil {
+			if os.Getenv("FAULTLINE_STACK") != "" { // debugging the simulator: where it panicked
+				fmt.Fprintf(os.Stderr, "seed %d: panic: %v\n%s", w.seed, p, debug.Stack())
+			}
 			if iv := w.inv.Violation(); iv != nil && strings.HasPrefix(fmt.Sprint(p), "raft:") {
 				v = iv // the checker saw the broken rule before a node tripped on it
 				return

@@ -51,7 +51,7 @@ func scObserve(r *Result) (*scObservation, error) {
 		if err != nil {
 			return nil, fmt.Errorf("trace line %d %q: %w", i+1, line, err)
 		}
-		if !ok || from > r.Options.Nodes {
+		if !ok || from > r.Options.hosts() {
 			continue
 		}
 		switch typ {
@@ -219,6 +219,31 @@ func (ob *scObservation) staleEntries() (entries, terms int64) {
 	return entries, int64(len(seen))
 }
 
+// votersAt reads the trace's config lines ("<t> n2 config i=7 voters=1,2,3 ...").
+func (ob *scObservation) votersAt(atNs int64) string {
+	voters := make([]string, ob.r.Options.Nodes)
+	for i := range voters {
+		voters[i] = strconv.Itoa(i + 1)
+	}
+	cur := strings.Join(voters, ",")
+	for _, line := range ob.r.Trace {
+		f := strings.Fields(line)
+		if len(f) < 4 || f[2] != "config" {
+			continue
+		}
+		d, err := time.ParseDuration(f[0] + "s")
+		if err != nil || d.Nanoseconds() > atNs {
+			break
+		}
+		for _, kv := range f[3:] {
+			if v, ok := strings.CutPrefix(kv, "voters="); ok {
+				cur = v
+			}
+		}
+	}
+	return cur
+}
+
 func scNode(n int) string { return "n" + strconv.Itoa(n) }
 
 // Metric kinds: how a value is parsed, compared and printed.
@@ -267,6 +292,8 @@ var scenarioMetrics = map[string]scMetric{
 		func(ob *scObservation, _ int64) any { return ob.lostCampaigns() }},
 	"leaders-after": {scInt, true, "leaderships first heard of after the time (trace)",
 		func(ob *scObservation, at int64) any { return ob.leadersAfter(at) }},
+	"voters-at": {scStr, true, "voters of the newest configuration applied by the time, e.g. 1,2,3 (trace)",
+		func(ob *scObservation, at int64) any { return ob.votersAt(at) }},
 	"leader-at": {scStr, true, "node leading the highest term at the time, or none (trace)",
 		func(ob *scObservation, at int64) any { return ob.leaderAt(at) }},
 }

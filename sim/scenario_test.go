@@ -142,3 +142,27 @@ func lineDiff(want, got []string) string {
 	}
 	return b.String()
 }
+
+// TestSingleServerRaceDefect runs the single-server-race scenario with the
+// planted defect: the same schedule that the safe core survives loses a
+// committed entry (a leader of term 4 lacks it).
+func TestSingleServerRaceDefect(t *testing.T) {
+	text, err := os.ReadFile(filepath.Join(scenarioDir, "single-server-race.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc, err := parseScenario(string(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := sc.opts
+	o.Defect = "single-server-unsafe"
+	r, err := Run(sc.seed, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Verdict != Violation || r.Check != "leader-completeness" {
+		t.Fatalf("want a leader-completeness violation, got %s: %v", r.Verdict, r.Violation)
+	}
+	t.Logf("%s", r.Violation)
+}

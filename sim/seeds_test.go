@@ -77,7 +77,8 @@ func TestRegressions(t *testing.T) {
 			require.NoError(t, err)
 			r, err := Run(reg.Seed, reg.Options)
 			require.NoError(t, err)
-			require.Equal(t, reg.Verdict, r.Verdict, "%s\nreplay: %s", r.Violation, r.ReplayCommand())
+			replay := "go test ./sim -run 'TestRegressions/" + filepath.Base(f) + "$' -v"
+			require.Equal(t, reg.Verdict, r.Verdict, "%s\nreplay: %s", r.Violation, replay)
 			require.Equal(t, reg.Check, r.Check, r.Violation)
 		})
 	}

@@ -68,6 +68,7 @@ func (h *host) noteApplied(e raft.Entry) {
 		panic(fmt.Sprintf("sim: host %d applied a configuration entry %d that does not decode: %v", h.id, e.Index, err))
 	}
 	h.conf = cs
+	h.w.configApplied(h.id, e.Index, cs)
 }
 
 // maybeCompact snapshots the kv and compacts the disk when the log holds

@@ -81,6 +81,6 @@ func (w *world) liveBounds() checker.LivenessBounds {
 	b := checker.DeriveBounds(checker.Timeouts{TickNs: w.o.TickNs, ElectionTicks: w.o.ElectionTicks,
 		HeartbeatTicks: w.o.HeartbeatTicks, MaxLatencyNs: w.o.LatencyMaxNs + w.o.FsyncNs,
 		ClientRetryNs: w.o.ClientTimeoutNs})
-	b.OpNs += int64(w.o.Nodes) * redirectBackoffNs
+	b.OpNs += int64(w.o.hosts()) * redirectBackoffNs
 	return b
 }

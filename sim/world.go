@@ -26,6 +26,8 @@ const (
 	evVoterRestart                       // crash-voter: host node restarts if the voter crashed it
 	evNewLeaderCrash                     // crash-new-leader: host node crashes; gen = its incarnation
 	evNewLeaderRestart                   // crash-new-leader: host node restarts if the fault crashed it
+	evRetire                             // host node shuts down for good (its removal committed)
+	evOperator                           // the operator polls (membership requests); gen 1: an extra poll at an election
 )
 
 // event is one entry of the loop's queue.
@@ -69,6 +71,7 @@ type world struct {
 	leaderOf  map[int]int        // resolved node of each *-leader action, by index
 	voter     voterFault         // the open crash-voter window, if any
 	newLeader newLeaderFault     // the open crash-new-leader window, if any
+	op        operator           // membership requests
 	linkOpts  simnet.LinkOptions // every link's options when no fault changes them
 }
 
@@ -84,7 +87,7 @@ func (w *world) push(atNs int64, ev event) clock.Handle {
 }
 
 // clientNet is the network id of client c (clients sit after the hosts).
-func (w *world) clientNet(c int) int { return w.o.Nodes + 1 + c }
+func (w *world) clientNet(c int) int { return len(w.hosts) + c }
 
 // send hands a packet to the network and schedules its deliveries.
 func (w *world) send(from, to int, p packet) {
@@ -137,6 +140,10 @@ func (w *world) handle(at int64, ev event) {
 	case evNewLeaderRestart:
 		w.tr.Begin(at, ev.node, "new-leader-restart").End()
 		w.restartFrom(&w.newLeader.crashWindow, ev.node)
+	case evRetire:
+		w.retire(ev.node)
+	case evOperator:
+		w.operatorPoll(ev.gen == 1)
 	case evClient:
 		w.tr.Begin(at, w.clientNet(ev.node), "wake").Int("a", int64(ev.gen)).End()
 		w.clients[ev.node].wake(ev.gen)
@@ -156,8 +163,8 @@ func (w *world) deliver(at int64, d *simnet.Delivery[packet]) {
 		return
 	}
 	traceRecv(line, p)
-	if to > w.o.Nodes {
-		w.clients[to-w.o.Nodes-1].receive(&p.resp)
+	if to >= len(w.hosts) {
+		w.clients[to-len(w.hosts)].receive(&p.resp)
 		return
 	}
 	w.hosts[to].receive(p)

@@ -1,0 +1,341 @@
+package sim
+
+import (
+	"errors"
+	"slices"
+	"strconv"
+
+	"github.com/faultline-sim/faultline/faults"
+	"github.com/faultline-sim/faultline/internal/prng"
+	"github.com/faultline-sim/faultline/raft"
+)
+
+// The operator: membership requests of the schedule (add-node, remove-node,
+// replace-node) carried out the way an operator's tool does, through the
+// leader's ProposeConfChange, one step at a time:
+//   - a joining node is added as a learner, then promoted once the leader
+//     knows it holds all but one message's worth of the committed log;
+//   - with Options.Membership "joint" a replace is one change (C_old,new,
+//     then C_new by auto-leave); with "single" every change alters at most
+//     one voter (thesis §4.1), so a replace is an add, then a remove;
+//   - the operator acts only on a configuration that is committed and not
+//     joint; it polls every tick and as soon as a leader is elected, so a
+//     new leader's first chance to change membership is taken (the
+//     single-server-unsafe defect lets that change precede its no-op).
+//
+// Requests run concurrently, as from several operators (a person adding a
+// node while an autopilot removes a dead one): each poll offers the leader
+// the next change of each request in turn, starting with a different one
+// each time, until the leader takes one. A request that cannot be done (its
+// node is already in or gone) is skipped; one still unfinished when the
+// quiet phase begins is abandoned (a learner may stay a learner; Raft
+// leaves a joint configuration by itself). Independently of the operator,
+// a node that a committed configuration no longer lists, after it was a
+// member, is shut down for good (retired) three to ten election timeouts
+// later, as an operator would: until then it runs, and may disrupt
+// (thesis §4.2.3). Once retired, faults on it do nothing, clients skip it
+// and the liveness check forgets its term.
+type operator struct {
+	active   []memberReq // requests in progress, in arrival order
+	turn     int         // which request a poll offers first
+	armed    bool        // a poll event is queued
+	member   []bool      // hosts that have been in a configuration, by id
+	retiring []bool      // hosts whose removal committed, by id
+	retired  []bool      // hosts shut down after their removal, by id
+	confIdx  uint64      // index of the newest configuration entry applied anywhere
+	rng      *prng.Rand
+}
+
+// memberReq is one membership request of the schedule in progress.
+type memberReq struct {
+	idx   int // schedule index
+	polls int // polls spent on it
+}
+
+// maxPollsPerRequest bounds the ticks one request may take before the
+// operator gives up on it (it is traced as abandoned).
+const maxPollsPerRequest = 10_000
+
+func (w *world) initOperator() {
+	op := &w.op
+	op.member = make([]bool, len(w.hosts))
+	op.retiring = make([]bool, len(w.hosts))
+	op.retired = make([]bool, len(w.hosts))
+	op.rng = w.rng.Fork("operator")
+	for i := 1; i <= w.o.Nodes; i++ {
+		op.member[i] = true
+	}
+}
+
+// startRequest takes up membership request i of the schedule.
+func (w *world) startRequest(i int) {
+	if w.live.InQuiet() {
+		return
+	}
+	w.op.active = append(w.op.active, memberReq{idx: i})
+	w.armOperator(w.now())
+}
+
+// armOperator queues a poll at atNs unless one is queued.
+func (w *world) armOperator(atNs int64) {
+	if w.op.armed || len(w.op.active) == 0 {
+		return
+	}
+	w.op.armed = true
+	w.push(atNs, event{kind: evOperator})
+}
+
+// operatorPoll offers the leader the next change of each request in turn.
+// An extra poll (at an election) does not re-arm the periodic one.
+func (w *world) operatorPoll(extra bool) {
+	op := &w.op
+	if !extra {
+		op.armed = false
+	}
+	if w.live.InQuiet() {
+		for len(op.active) > 0 {
+			w.finishRequest(0, "abandoned")
+		}
+		return
+	}
+	if n := len(op.active); n > 0 {
+		op.turn++
+		for k := range n {
+			i := (op.turn + k) % n
+			if op.active[i].polls++; op.active[i].polls > maxPollsPerRequest {
+				w.finishRequest(i, "abandoned")
+				break
+			}
+			if w.operatorStep(i) {
+				break
+			}
+		}
+	}
+	if !extra {
+		w.armOperator(w.now() + w.o.TickNs)
+	}
+}
+
+// operatorStep proposes the next change of request i through the leader,
+// or finishes it when nothing is left to change. It reports whether the
+// poll is over (a change was proposed, refused for now, or the request
+// finished, which shifts the list).
+func (w *world) operatorStep(i int) bool {
+	a := w.sched.Actions[w.op.active[i].idx]
+	l := w.currentLeader()
+	if l == 0 {
+		return true
+	}
+	h := w.hosts[l]
+	st := h.node.Status()
+	if st.ConfigIndex > st.Commit || st.Config.IsJoint() {
+		return true // the last change is not done yet
+	}
+	cc, status := w.nextChange(a, h, st)
+	if status != "" {
+		w.finishRequest(i, status)
+		return true
+	}
+	if len(cc.Changes) == 0 {
+		return false // waiting for a learner to catch up: offer the next request
+	}
+	if !w.batchPromotions(&cc, i, h, st) {
+		return false // another joining node is still catching up
+	}
+	idx, _, err := h.node.ProposeConfChange(cc)
+	line := w.tr.Begin(w.now(), l, "operator").Str("propose", describeChange(cc))
+	switch {
+	case err == nil:
+		line.Int("i", int64(idx)).End()
+		h.pump()
+	case errors.Is(err, raft.ErrInvalidConfChange):
+		line.Str("err", "invalid").End()
+		w.finishRequest(i, "skipped")
+	default:
+		line.Str("err", "wait").End() // not leader any more, or an entry of its term not yet committed
+	}
+	return true
+}
+
+// nextChange is the change that moves the committed configuration st.Config
+// toward request a; status is non-empty when the request is done or cannot
+// be done.
+func (w *world) nextChange(a faults.Action, h *host, st raft.Status) (raft.ConfChange, string) {
+	cs := st.Config
+	single := w.o.Membership == "single"
+	isVoter := func(n int) bool { return slices.Contains(cs.Voters, uint64(n)) }
+	isLearner := func(n int) bool { return slices.Contains(cs.Learners, uint64(n)) }
+	one := func(t raft.ConfChangeType, n int) raft.ConfChange {
+		return raft.ConfChange{Changes: []raft.ConfChangeSingle{{Type: t, NodeID: uint64(n)}}, Simple: single}
+	}
+	// join brings n in as a learner and promotes it once caught up; with
+	// also (joint mode) the promotion removes that voter in the same change.
+	join := func(n, also int) (raft.ConfChange, string) {
+		switch {
+		case w.op.retired[n]:
+			return raft.ConfChange{}, "skipped"
+		case !isVoter(n) && !isLearner(n):
+			return one(raft.ConfAddLearner, n), ""
+		case isLearner(n) && !w.caughtUp(h, n, st):
+			return raft.ConfChange{}, ""
+		case isLearner(n):
+			cc := one(raft.ConfAddVoter, n)
+			if also > 0 && !single && isVoter(also) {
+				cc.Changes = append(cc.Changes, raft.ConfChangeSingle{Type: raft.ConfRemoveNode, NodeID: uint64(also)})
+			}
+			return cc, ""
+		}
+		return raft.ConfChange{}, "done"
+	}
+	switch a.Kind {
+	case faults.AddNode:
+		if isVoter(a.Node) {
+			return raft.ConfChange{}, "done"
+		}
+		return join(a.Node, 0)
+	case faults.RemoveNode:
+		if !isVoter(a.Node) && !isLearner(a.Node) {
+			return raft.ConfChange{}, "done"
+		}
+		return one(raft.ConfRemoveNode, a.Node), ""
+	default: // ReplaceNode
+		if cc, status := join(a.To, a.From); status != "done" {
+			return cc, status
+		}
+		if isVoter(a.From) || isLearner(a.From) {
+			return one(raft.ConfRemoveNode, a.From), ""
+		}
+		return raft.ConfChange{}, "done"
+	}
+}
+
+// batchPromotions adds to a joint change that promotes a learner the
+// promotions other requests are ready for, so that nodes joining together
+// enter in one C_old,new (seed 001: C4 and C5 at once). It reports false
+// while another joining node is still catching up, for at most
+// batchWaitElections election timeouts of request i.
+func (w *world) batchPromotions(cc *raft.ConfChange, i int, h *host, st raft.Status) bool {
+	if cc.Simple || cc.Changes[0].Type != raft.ConfAddVoter {
+		return true
+	}
+	patient := w.op.active[i].polls < batchWaitElections*w.o.ElectionTicks
+	for j, r := range w.op.active {
+		if j == i {
+			continue
+		}
+		more, status := w.nextChange(w.sched.Actions[r.idx], h, st)
+		if status != "" || len(more.Changes) > 0 && more.Changes[0].Type == raft.ConfRemoveNode {
+			continue
+		}
+		if len(more.Changes) == 0 || more.Changes[0].Type != raft.ConfAddVoter {
+			if patient {
+				return false
+			}
+			continue
+		}
+		for _, c := range more.Changes {
+			if !slices.ContainsFunc(cc.Changes, func(x raft.ConfChangeSingle) bool { return x.NodeID == c.NodeID }) {
+				cc.Changes = append(cc.Changes, c)
+			}
+		}
+	}
+	return true
+}
+
+// batchWaitElections bounds how long a caught-up learner waits for others
+// to catch up, in election timeouts.
+const batchWaitElections = 3
+
+// caughtUp reports whether the leader knows learner n holds the committed
+// log but for at most catchUpLag entries (those in flight under load).
+func (w *world) caughtUp(leader *host, n int, st raft.Status) bool {
+	m, ok := leader.node.Match(uint64(n))
+	return ok && m > 0 && m+catchUpLag >= st.Commit
+}
+
+// catchUpLag is how far behind the commit index a learner may be promoted.
+const catchUpLag = 4
+
+func (w *world) finishRequest(i int, status string) {
+	w.tr.Begin(w.now(), 0, "operator").Str(status, w.sched.Actions[w.op.active[i].idx].String()).End()
+	w.op.active = slices.Delete(w.op.active, i, i+1)
+}
+
+// describeChange prints a change for the trace: "+l4 +v4 -3 single".
+func describeChange(cc raft.ConfChange) string {
+	s := ""
+	for _, c := range cc.Changes {
+		s += [...]string{"", "+v", "+l", "-"}[c.Type] + strconv.FormatUint(c.NodeID, 10) + " "
+	}
+	if cc.Simple {
+		return s + "single"
+	}
+	return s + "joint"
+}
+
+// configApplied is called when host node applies the configuration entry
+// at index: the checker learns it, and members it dropped are retired.
+func (w *world) configApplied(node int, index uint64, cs raft.ConfState) {
+	voters := slices.Concat(cs.Voters, cs.VotersOutgoing)
+	slices.Sort(voters)
+	ids := make([]int, 0, len(voters))
+	for _, v := range slices.Compact(voters) {
+		ids = append(ids, int(v))
+	}
+	w.inv.Config(w.now(), index, ids)
+	if index <= w.op.confIdx {
+		return // a lagging host catching up on an older configuration
+	}
+	w.op.confIdx = index
+	w.tr.Begin(w.now(), node, "config").Int("i", int64(index)).Str("voters", joinIDs(cs.Voters)).
+		Str("outgoing", joinIDs(cs.VotersOutgoing)).Str("learners", joinIDs(cs.Learners)).End()
+	in := func(n int) bool {
+		id := uint64(n)
+		return slices.Contains(voters, id) || slices.Contains(cs.Learners, id)
+	}
+	for n := 1; n < len(w.hosts); n++ {
+		switch {
+		case in(n):
+			w.op.member[n] = true
+		case w.op.member[n] && !w.op.retiring[n] && !cs.IsJoint():
+			w.op.retiring[n] = true
+			et := int64(w.o.ElectionTicks) * w.o.TickNs
+			w.push(w.now()+w.op.rng.Range(3*et, 10*et), event{kind: evRetire, node: n})
+		}
+	}
+}
+
+// retire shuts host n down for good: its removal is committed. An event of
+// its own, since the host applying the configuration may be n itself.
+func (w *world) retire(n int) {
+	w.tr.Begin(w.now(), n, "retire").End()
+	w.crash(n, false)
+	w.op.retired[n] = true // after the crash: no restart from now on
+	w.live.Retire(w.now(), n)
+}
+
+// joinIDs prints ids as "1,2,3", or "-" for none.
+func joinIDs(ids []uint64) string {
+	if len(ids) == 0 {
+		return "-"
+	}
+	s := ""
+	for i, id := range ids {
+		if i > 0 {
+			s += ","
+		}
+		s += strconv.FormatUint(id, 10)
+	}
+	return s
+}
+
+// nextHost is the host after t, in id order, that is not retired (t itself
+// if every other host is).
+func (w *world) nextHost(t int) int {
+	for range len(w.hosts) {
+		if t = t%(len(w.hosts)-1) + 1; !w.op.retired[t] {
+			return t
+		}
+	}
+	return t
+}
