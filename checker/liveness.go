@@ -62,7 +62,7 @@ type Liveness struct {
 	terms      map[int]uint64 // highest term each node reported
 	retired    map[int]bool   // nodes removed from the cluster for good
 	maxTerm    uint64         // highest term of a node not retired
-	leaderAtNs int64 // first time >= quietNs with a leader of maxTerm; -1 none
+	leaderAtNs int64          // first time >= quietNs with a leader of maxTerm; -1 none
 	pending    map[int]pendingOp
 	first      *Violation
 }
