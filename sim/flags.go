@@ -124,36 +124,34 @@ func (o Options) Flags(prefix string) []string {
 	return out
 }
 
-// sparesFlag is spares: a count of hosts outside the initial configuration, or none.
-var sparesFlag = optionFlag{"spares", "hosts outside the initial configuration that membership requests add (1..8), or none",
-	func(o *Options) string { return nonzero(sparesString(o.Spares), o.Spares != 0) },
-	func(o *Options, s string) error {
-		if t := strings.TrimSpace(s); t == "none" || t == "0" {
-			o.Spares = -1
-			return nil
-		}
-		var v int
-		if _, err := fmt.Sscan(s, &v); err != nil || fmt.Sprint(v) != strings.TrimSpace(s) || v < 1 {
-			return fmt.Errorf("want a positive whole number or none, got %q", s)
-		}
-		o.Spares = v
-		return nil
-	}}
+// sparesFlag is spares: a count of hosts outside the initial configuration, or none (also 0).
+var sparesFlag = countFlag("spares", "hosts outside the initial configuration that membership requests add (1..8), or none",
+	"none", func(o *Options) *int { return &o.Spares })
 
 // snapshotFlag is snapshot-entries: a positive count, or never.
-var snapshotFlag = optionFlag{"snapshot-entries", "compact the log past this many entries after the last snapshot, or never",
-	func(o *Options) string {
-		return nonzero(snapshotEntriesString(o.SnapshotEntries), o.SnapshotEntries != 0)
-	},
-	func(o *Options, s string) error {
-		if strings.TrimSpace(s) == "never" {
-			o.SnapshotEntries = -1
+var snapshotFlag = countFlag("snapshot-entries", "compact the log past this many entries after the last snapshot, or never",
+	"never", func(o *Options) *int { return &o.SnapshotEntries })
+
+// countFlag is an option that is a positive count, or word for -1 (0 is "drawn").
+func countFlag(name, usage, word string, p func(*Options) *int) optionFlag {
+	str := func(v int) string {
+		if v < 0 {
+			return word
+		}
+		return fmt.Sprint(v)
+	}
+	return optionFlag{name, usage,
+		func(o *Options) string { return nonzero(str(*p(o)), *p(o) != 0) },
+		func(o *Options, s string) error {
+			if t := strings.TrimSpace(s); t == word || (t == "0" && word == "none") {
+				*p(o) = -1
+				return nil
+			}
+			var v int
+			if _, err := fmt.Sscan(s, &v); err != nil || fmt.Sprint(v) != strings.TrimSpace(s) || v < 1 {
+				return fmt.Errorf("want a positive whole number or %s, got %q", word, s)
+			}
+			*p(o) = v
 			return nil
-		}
-		var v int
-		if _, err := fmt.Sscan(s, &v); err != nil || fmt.Sprint(v) != strings.TrimSpace(s) || v < 1 {
-			return fmt.Errorf("want a positive whole number or never, got %q", s)
-		}
-		o.SnapshotEntries = v
-		return nil
-	}}
+		}}
+}
