@@ -44,6 +44,7 @@ var kindFields = map[Kind]field{
 	CrashLeader:    fUntil | fTorn,
 	CrashVoter:     fUntil,
 	CrashNewLeader: fUntil,
+	ReplayLeader:   fUntil,
 }
 
 // presentFields returns the fields of a that are not zero. Ratio{0, d} with
