@@ -30,6 +30,7 @@ const (
 	resClog                      // clog of a->b
 	resVoter                     // the crash-voter trigger
 	resNewLeader                 // the crash-new-leader trigger
+	resReplay                    // the replay-leader state
 )
 
 type resKey struct {
@@ -42,7 +43,13 @@ type window struct{ start, end int64 }
 // tryEpisode draws one episode of kind k and keeps it if its resources are
 // free over its window.
 func (g *gen) tryEpisode(k Kind) bool {
-	d := g.draw64(g.o.MinEpisodeNs(), g.o.MaxEpisodeNs())
+	lo := g.o.MinEpisodeNs()
+	if k == ReplayLeader || k == CrashNewLeader {
+		// At least 6 election timeouts: both need several elections in
+		// one window (see the package doc).
+		lo = min(3*lo, g.o.MaxEpisodeNs())
+	}
+	d := g.draw64(lo, g.o.MaxEpisodeNs())
 	t := g.draw64(0, g.quiet-d)
 	acts, keys := g.draw(k, t, t+d)
 	for _, key := range keys {
@@ -99,6 +106,10 @@ func (g *gen) draw(k Kind, t, end int64) ([]Action, []resKey) {
 		// Like crash-voter, it holds no node: it needs the elections that
 		// crashes, partitions and leader faults make.
 		return []Action{{AtNs: t, Kind: k, UntilNs: end}}, []resKey{{resNewLeader, 0, 0}}
+	case ReplayLeader:
+		// Its cuts are resolved at run time: it holds every pair. Its
+		// crashes, like crash-new-leader's, end within the window.
+		return []Action{{AtNs: t, Kind: k, UntilNs: end}}, append(g.cutKeys(0), resKey{resReplay, 0, 0})
 	}
 	return g.drawMore(k, t, end)
 }

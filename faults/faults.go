@@ -39,8 +39,26 @@
 //     earlier-term entries by counting replicas (Raft Figure 8) leaves them
 //     to be overwritten by such a node. Overlapping crash-new-leader
 //     windows are invalid.
+//   - replay-leader carries Node 0 and opens a window [AtNs, UntilNs) in
+//     three parts, split at a third of it (mid). At AtNs it resolves the
+//     leader L as isolate-leader does (none: a no-op) and draws helpers,
+//     ceil(Nodes/2)-2 of the other nodes (none on 3 or 4 nodes): L and
+//     its helpers, a minority, are cut off from the rest, both ways.
+//     Until mid, L may go on appending entries its helpers acknowledge
+//     but the majority side never sees. At mid, L's cuts heal; the
+//     helpers stay cut from the rest (not from L) until UntilNs. From mid
+//     on, every other node seen leading is crashed half an election
+//     timeout later, for two election timeouts (to UntilNs at most), so L
+//     is likely to lead again, with the helpers' votes. All through the
+//     window the network keeps a copy of the last successful AppendEntries
+//     reply each node sends L in the term L led at AtNs, and sends the
+//     copies to L again each time L becomes leader of a later term before
+//     UntilNs: a duplicate, delayed across elections. A correct leader
+//     drops replies of an older term; one that takes them believes a
+//     helper stores L's old, overwritten entries and tells it to commit
+//     them. Overlapping replay-leader windows are invalid.
 //   - A window (flap, isolate-leader, crash-leader, crash-voter,
-//     crash-new-leader) ends at UntilNs before
+//     crash-new-leader, replay-leader) ends at UntilNs before
 //     the actions listed at that time. Validate keeps crash, pause and
 //     crash-leader out of a crash-leader window including its end, and a
 //     new flap on a link out of the previous one there, end included.
@@ -90,6 +108,7 @@ const (
 	CrashLeader    Kind = "crash-leader"     // crash the leader at AtNs, restart at UntilNs
 	CrashVoter     Kind = "crash-voter"      // until UntilNs, crash each node as it grants a vote
 	CrashNewLeader Kind = "crash-new-leader" // until UntilNs, crash each leader as elected or at its first commit
+	ReplayLeader   Kind = "replay-leader"    // cut the leader off, bring it back, replay its old replies when it leads again
 	AddNode        Kind = "add-node"         // membership: Node joins as a learner, catches up, becomes a voter
 	RemoveNode     Kind = "remove-node"      // membership: Node leaves the configuration and is shut down
 	ReplaceNode    Kind = "replace-node"     // membership: To joins (as add-node), then From leaves, in one change
@@ -98,7 +117,7 @@ const (
 // AllKinds lists every kind in a stable order.
 var AllKinds = []Kind{Partition, OneWay, Cut, Isolate, Heal, HealLink, Crash,
 	Restart, Pause, Resume, Skew, Drift, Link, Flap, Clog, Unclog,
-	IsolateLeader, CrashLeader, CrashVoter, CrashNewLeader, AddNode, RemoveNode, ReplaceNode}
+	IsolateLeader, CrashLeader, CrashVoter, CrashNewLeader, ReplayLeader, AddNode, RemoveNode, ReplaceNode}
 
 // Action is one timed fault. Only the fields its Kind uses may be non-zero
 // (Validate enforces it), so the text and JSON forms carry the same data.
@@ -138,8 +157,8 @@ const MaxNodes = 64
 // sum of the times of ending actions (restart, resume, unclog, heal,
 // heallink and resets: skew 0, drift 0, link without options) plus the
 // lengths UntilNs-AtNs of window actions (flap, isolate-leader,
-// crash-leader, crash-voter, crash-new-leader). Every shrink candidate is
-// strictly smaller.
+// crash-leader, crash-voter, crash-new-leader, replay-leader). Every shrink
+// candidate is strictly smaller.
 type Size struct {
 	Actions     int
 	EndWeightNs int64

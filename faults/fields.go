@@ -44,6 +44,7 @@ var kindFields = map[Kind]field{
 	CrashLeader:    fUntil | fTorn,
 	CrashVoter:     fUntil,
 	CrashNewLeader: fUntil,
+	ReplayLeader:   fUntil,
 	AddNode:        fNode,
 	RemoveNode:     fNode,
 	ReplaceNode:    fFrom | fTo,

@@ -15,6 +15,7 @@ type state struct {
 	leaderCrashUntil int64   // a crash-leader window is busy while AtNs <= this (-1: never)
 	voterCrashUntil  int64   // a crash-voter window is busy while AtNs <= this (-1: never)
 	newLeaderUntil   int64   // a crash-new-leader window is busy while AtNs <= this (-1: never)
+	replayUntil      int64   // a replay-leader window is busy while AtNs <= this (-1: never)
 }
 
 func newState(n int) *state {
@@ -22,7 +23,7 @@ func newState(n int) *state {
 	st := &state{n: n, crashed: make([]bool, n+1), paused: make([]bool, n+1),
 		drift: make([]int64, n+1), cut: make([]bool, m), opts: make([]bool, m),
 		clog: make([]bool, m), flapUntil: make([]int64, m), leaderCrashUntil: -1, voterCrashUntil: -1,
-		newLeaderUntil: -1}
+		newLeaderUntil: -1, replayUntil: -1}
 	for i := range st.flapUntil {
 		st.flapUntil[i] = -1
 	}
@@ -103,6 +104,11 @@ func (st *state) applyOther(a Action) error {
 			return fmt.Errorf("a crash-new-leader window is open until %s", formatFixed(st.newLeaderUntil, 9))
 		}
 		st.newLeaderUntil = a.UntilNs
+	case ReplayLeader:
+		if a.AtNs <= st.replayUntil {
+			return fmt.Errorf("a replay-leader window is open until %s", formatFixed(st.replayUntil, 9))
+		}
+		st.replayUntil = a.UntilNs
 	case Restart:
 		if !st.crashed[a.Node] {
 			return fmt.Errorf("node %d is not crashed", a.Node)

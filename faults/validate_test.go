@@ -52,6 +52,9 @@ func TestValidateRejects(t *testing.T) {
 		s    Schedule
 		want string
 	}{
+		{"overlapping replay-leader", sched(Action{AtNs: ms(1000), Kind: ReplayLeader, UntilNs: ms(5000)},
+			Action{AtNs: ms(5000), Kind: ReplayLeader, UntilNs: ms(6000)}),
+			"action 1 (at 5.000000000s, replay-leader): a replay-leader window is open until 5.000000000s"},
 		{"unknown node", sched(Action{AtNs: ms(1250), Kind: Crash, Node: 9}),
 			"action 0 (at 1.250000000s, crash n9): unknown node 9 (nodes are 1..5)"},
 		{"node zero", sched(Action{AtNs: ms(1000), Kind: Isolate}),

@@ -12,7 +12,7 @@ func (w *world) scheduleFaults() {
 	for i, a := range w.sched.Actions {
 		w.push(a.AtNs, event{kind: evFault, idx: i})
 		if a.Kind == faults.IsolateLeader || a.Kind == faults.CrashLeader ||
-			a.Kind == faults.CrashVoter || a.Kind == faults.CrashNewLeader {
+			a.Kind == faults.CrashVoter || a.Kind == faults.CrashNewLeader || a.Kind == faults.ReplayLeader {
 			w.push(a.UntilNs, event{kind: evFaultEnd, idx: i})
 		}
 	}
@@ -89,6 +89,8 @@ func (w *world) applyNodeFault(i int, a faults.Action) {
 		w.voter.untilNs = a.UntilNs
 	case faults.CrashNewLeader:
 		w.newLeader.untilNs = a.UntilNs
+	case faults.ReplayLeader:
+		w.startReplay(a.AtNs, a.UntilNs)
 	case faults.IsolateLeader, faults.CrashLeader:
 		n := w.currentLeader()
 		w.leaderOf[i] = n
@@ -115,6 +117,9 @@ func (w *world) endLeaderFault(i int) {
 		return
 	case faults.CrashNewLeader:
 		w.endWindow(&w.newLeader.crashWindow)
+		return
+	case faults.ReplayLeader:
+		w.endReplay()
 		return
 	}
 	n := w.leaderOf[i]

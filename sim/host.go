@@ -226,8 +226,11 @@ func (h *host) sendVotesEarly(msgs []raft.Message) []raft.Message {
 func (h *host) send(msgs []raft.Message) {
 	for i := range msgs {
 		h.w.send(h.id, int(msgs[i].To), packet{kind: pkRaft, msg: msgs[i]})
-		if m := &msgs[i]; m.Type == raft.MsgVoteResp && !m.Reject {
+		switch m := &msgs[i]; {
+		case m.Type == raft.MsgVoteResp && !m.Reject:
 			h.w.votedNow(h.id)
+		case m.Type == raft.MsgAppResp:
+			h.w.replayKeep(h.id, m)
 		}
 	}
 }
@@ -238,6 +241,7 @@ func (h *host) observeRole(s raft.SoftState) {
 	if s.Role == raft.Leader && h.role != raft.Leader {
 		w.inv.Leader(w.now(), h.id, st.Term)
 		w.leaderElected(h.id, st.Term)
+		w.replaySeen(h.id, st.Term)
 	}
 	if s.Role != raft.Leader && h.role == raft.Leader {
 		w.leaderLost(h.id)

@@ -136,7 +136,7 @@ func propKinds(nodes int) []faults.Kind {
 		switch k {
 		case faults.Crash, faults.Pause, faults.Skew, faults.Drift, faults.CrashLeader:
 			out = append(out, k)
-		case faults.CrashVoter, faults.CrashNewLeader:
+		case faults.CrashVoter, faults.CrashNewLeader, faults.ReplayLeader:
 			// Not drawn here (its windows must not overlap, which propHeld
 			// does not track yet); the seeded sweep draws it.
 		default:

@@ -51,6 +51,7 @@ func newWorld(seed uint64, o Options) (*world, error) {
 	root := prng.New(seed)
 	w := &world{o: o, seed: seed, rng: root, faultRng: root.Fork("faults-runtime"), leaderOf: map[int]int{}}
 	w.voter.name, w.newLeader.name = string(faults.CrashVoter), string(faults.CrashNewLeader)
+	w.replay.name = string(faults.ReplayLeader)
 	w.defects = defectsOf(o.Defect)
 	w.tr.Keep = o.KeepTrace
 	sched, err := w.buildSchedule(root)

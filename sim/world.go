@@ -26,6 +26,9 @@ const (
 	evVoterRestart                       // crash-voter: host node restarts if the voter crashed it
 	evNewLeaderCrash                     // crash-new-leader: host node crashes; gen = its incarnation
 	evNewLeaderRestart                   // crash-new-leader: host node restarts if the fault crashed it
+	evReplayMid                          // replay-leader: the leader's cuts heal
+	evReplayDepose                       // replay-leader: host node crashes if it still leads; gen = its incarnation
+	evReplayRestart                      // replay-leader: host node restarts if the fault crashed it
 	evRetire                             // host node shuts down for good (its removal committed)
 	evOperator                           // the operator polls (membership requests); gen 1: an extra poll at an election
 )
@@ -71,6 +74,7 @@ type world struct {
 	leaderOf  map[int]int        // resolved node of each *-leader action, by index
 	voter     voterFault         // the open crash-voter window, if any
 	newLeader newLeaderFault     // the open crash-new-leader window, if any
+	replay    replayFault        // the open replay-leader window, if any
 	op        operator           // membership requests
 	linkOpts  simnet.LinkOptions // every link's options when no fault changes them
 }
@@ -140,6 +144,15 @@ func (w *world) handle(at int64, ev event) {
 	case evNewLeaderRestart:
 		w.tr.Begin(at, ev.node, "new-leader-restart").End()
 		w.restartFrom(&w.newLeader.crashWindow, ev.node)
+	case evReplayMid:
+		w.tr.Begin(at, 0, "replay-mid").End()
+		w.replayMid()
+	case evReplayDepose:
+		w.tr.Begin(at, ev.node, "replay-depose").End()
+		w.replayDepose(ev.node, ev.gen)
+	case evReplayRestart:
+		w.tr.Begin(at, ev.node, "replay-restart").End()
+		w.restartFrom(&w.replay.crashWindow, ev.node)
 	case evRetire:
 		w.retire(ev.node)
 	case evOperator:
