@@ -134,14 +134,8 @@ var snapshotFlag = countFlag("snapshot-entries", "compact the log past this many
 
 // countFlag is an option that is a positive count, or word for -1 (0 is "drawn").
 func countFlag(name, usage, word string, p func(*Options) *int) optionFlag {
-	str := func(v int) string {
-		if v < 0 {
-			return word
-		}
-		return fmt.Sprint(v)
-	}
 	return optionFlag{name, usage,
-		func(o *Options) string { return nonzero(str(*p(o)), *p(o) != 0) },
+		func(o *Options) string { return nonzero(countString(*p(o), word), *p(o) != 0) },
 		func(o *Options, s string) error {
 			if t := strings.TrimSpace(s); t == word || (t == "0" && word == "none") {
 				*p(o) = -1

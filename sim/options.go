@@ -280,7 +280,7 @@ func (o Options) String() string {
 		o.Nodes, fmtNs(o.DurationNs), fmtNs(o.TickNs), o.ElectionTicks, o.HeartbeatTicks, o.PreVote, o.CheckQuorum,
 		o.Clients, o.Keys, fmtNs(o.RequestGapNs), fmtNs(o.ClientTimeoutNs), fmtNs(o.LatencyMinNs), fmtNs(o.LatencyMaxNs),
 		fmtNs(o.FsyncNs), o.MaxEntries, o.MaxInflight, o.Intensity, o.Faults, orNone(o.Defect),
-		snapshotEntriesString(o.SnapshotEntries), o.ReadModes, sparesString(o.Spares), o.Membership)
+		countString(o.SnapshotEntries, "never"), o.ReadModes, countString(o.Spares, "none"), o.Membership)
 }
 
 func orNone(s string) string {
@@ -294,18 +294,10 @@ func orNone(s string) string {
 // "7.701461ms"), which -duration and the other flags read back.
 func fmtNs(ns int64) string { return time.Duration(ns).String() }
 
-// sparesString prints Spares: a count, or none for -1.
-func sparesString(n int) string {
+// countString prints a count option: the number, or word for -1.
+func countString(n int, word string) string {
 	if n < 0 {
-		return "none"
-	}
-	return fmt.Sprint(n)
-}
-
-// snapshotEntriesString prints SnapshotEntries: a count, or never for -1.
-func snapshotEntriesString(n int) string {
-	if n < 0 {
-		return "never"
+		return word
 	}
 	return fmt.Sprint(n)
 }
