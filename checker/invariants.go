@@ -43,8 +43,9 @@ type Invariants struct {
 	seen      map[termIndex]seenAt   // (term, index) -> chain hash, first node
 	committed map[uint64]committedAt // index -> entry known committed
 	maxCommit uint64                 // highest index known committed
+	byTerm    []termIndex            // highest commit reported by a node in each term, by term ascending
 	applied   map[uint64]appliedAt   // index -> first apply
-	acks      map[uint64]LogEntry    // index -> acknowledged entry
+	acks      map[uint64]ackAt       // index -> acknowledged entry
 	ackIdx    []uint64               // keys of acks, ascending
 	configs   []configAt             // voter sets by first index, ascending; none: 1..N
 	first     *Violation
@@ -66,6 +67,13 @@ type chained struct {
 type committedAt struct {
 	chained
 	node int // first node that reported it committed
+}
+
+// ackAt is an acknowledged write and the term of the node that acknowledged it:
+// leaders of later terms must hold it.
+type ackAt struct {
+	LogEntry
+	inTerm uint64
 }
 
 type appliedAt struct {
@@ -90,7 +98,7 @@ func NewInvariants(nodes int) *Invariants {
 		seen:      map[termIndex]seenAt{},
 		committed: map[uint64]committedAt{},
 		applied:   map[uint64]appliedAt{},
-		acks:      map[uint64]LogEntry{},
+		acks:      map[uint64]ackAt{},
 	}
 }
 

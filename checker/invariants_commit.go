@@ -1,6 +1,9 @@
 package checker
 
-import "slices"
+import (
+	"cmp"
+	"slices"
+)
 
 // Leader records that node became leader of term. Checks one leader per
 // term, leader completeness (its log holds every entry known committed, same
@@ -20,8 +23,12 @@ func (c *Invariants) Leader(atNs int64, node int, term uint64) {
 	}
 }
 
+// completeness checks that the new leader of term holds every entry that a
+// node reported committed while in an earlier term. (A candidate whose vote
+// replies were held can win an old term after a later term committed more;
+// Raft promises nothing to such a leader about those entries.)
 func (c *Invariants) completeness(atNs int64, node int, term uint64, n *nodeLog) bool {
-	m := c.maxCommit
+	m := c.committedBefore(term)
 	k, known := c.committed[m]
 	if m == 0 || !known || m < n.base {
 		return true
@@ -40,6 +47,28 @@ func (c *Invariants) completeness(atNs int64, node int, term uint64, n *nodeLog)
 	return true
 }
 
+// committedBefore is the highest index a node reported committed while its
+// term was below term.
+func (c *Invariants) committedBefore(term uint64) uint64 {
+	var m uint64
+	for _, ti := range c.byTerm {
+		if ti.term >= term {
+			break
+		}
+		m = max(m, ti.index)
+	}
+	return m
+}
+
+// noteCommit raises the highest commit reported in term.
+func (c *Invariants) noteCommit(term, commit uint64) {
+	pos, found := slices.BinarySearchFunc(c.byTerm, term, func(ti termIndex, t uint64) int { return cmp.Compare(ti.term, t) })
+	if !found {
+		c.byTerm = slices.Insert(c.byTerm, pos, termIndex{term: term})
+	}
+	c.byTerm[pos].index = max(c.byTerm[pos].index, commit)
+}
+
 // firstDiff finds the lowest index <= upto where n differs from the committed
 // entries (upto itself if the difference lies in n's snapshot).
 func (c *Invariants) firstDiff(n *nodeLog, upto uint64) (uint64, chained, committedAt) {
@@ -56,12 +85,12 @@ func (c *Invariants) firstDiff(n *nodeLog, upto uint64) (uint64, chained, commit
 func (c *Invariants) leaderAcks(atNs int64, node int, term uint64, n *nodeLog) {
 	for _, i := range c.ackIdx {
 		a := c.acks[i]
-		if i <= n.base {
+		if i <= n.base || a.inTerm >= term {
 			continue
 		}
-		if e, ok := n.at(i); !ok || e.LogEntry != a {
+		if e, ok := n.at(i); !ok || e.LogEntry != a.LogEntry {
 			c.fail(CheckAckedWriteLost, atNs, []int{node}, "leader %d of term %d lacks acknowledged %v (it has term %d there; last index %d)",
-				node, term, a, e.Term, n.last())
+				node, term, a.LogEntry, e.Term, n.last())
 			return
 		}
 	}
@@ -82,6 +111,7 @@ func (c *Invariants) Commit(atNs int64, node int, commit uint64) {
 		return
 	}
 	n.commit = commit
+	c.noteCommit(n.term, commit)
 	upto := min(commit, c.maxCommit)
 	if mine, ok := n.chainAt(upto); ok && upto > 0 {
 		if k, known := c.committed[upto]; known && mine != k.chain {
@@ -125,23 +155,24 @@ func (c *Invariants) Apply(atNs int64, node int, index, term, hash uint64) {
 			node, e, first.node, first.LogEntry)
 		return
 	}
-	if a, ok := c.acks[index]; ok && a != e {
+	if a, ok := c.acks[index]; ok && a.LogEntry != e {
 		c.fail(CheckAckedWriteLost, atNs, []int{node}, "node %d applied %v, but %v was acknowledged to a client",
-			node, e, a)
+			node, e, a.LogEntry)
 	}
 }
 
-// Ack records that a client was told its write at (index, term, hash)
-// succeeded. Every later leader must hold it and every node apply it there.
-func (c *Invariants) Ack(atNs int64, index, term, hash uint64) {
+// Ack records that node told a client its write at (index, term, hash)
+// succeeded. Every leader of a later term than node's must hold it and every
+// node apply it there.
+func (c *Invariants) Ack(atNs int64, node int, index, term, hash uint64) {
 	e := LogEntry{Index: index, Term: term, Hash: hash}
 	if a, ok := c.acks[index]; ok {
-		if a != e {
-			c.fail(CheckAckedWriteLost, atNs, nil, "acknowledged %v and then %v", a, e)
+		if a.LogEntry != e {
+			c.fail(CheckAckedWriteLost, atNs, nil, "acknowledged %v and then %v", a.LogEntry, e)
 		}
 		return
 	}
-	c.acks[index] = e
+	c.acks[index] = ackAt{LogEntry: e, inTerm: c.log(node).term}
 	pos, _ := slices.BinarySearch(c.ackIdx, index)
 	c.ackIdx = slices.Insert(c.ackIdx, pos, index)
 	if ap, ok := c.applied[index]; ok && ap.LogEntry != e {
@@ -149,3 +180,7 @@ func (c *Invariants) Ack(atNs int64, index, term, hash uint64) {
 			e, ap.node, ap.LogEntry)
 	}
 }
+
+// Term records node's current term as persisted; commits and acknowledgements
+// it reports count for leaders of later terms.
+func (c *Invariants) Term(node int, term uint64) { c.log(node).term = term }

@@ -65,7 +65,7 @@ func TestRestartFromSnapshotWithLogAfterIt(t *testing.T) {
 	c := NewInvariants(3)
 	c.Leader(10, 1, 1)
 	replicate(c, 20, ents(1, 1, 0xa, 0xb, 0xc, 0xd, 0xe), 5, 1, 2, 3)
-	c.Ack(21, 5, 1, 0xe)
+	c.Ack(21, 1, 5, 1, 0xe)
 	c.InstallSnapshot(30, 3, 3) // node 3 compacts up to 3
 	// It restarts with the log after the snapshot (base 3) and commit 5.
 	c.Restart(40, 3, ents(1, 4, 0xd, 0xe), 5)

@@ -38,7 +38,7 @@ func TestInvariantsGoodRunWithCrashAndOverwrite(t *testing.T) {
 	c := NewInvariants(3)
 	c.Leader(10, 1, 1)
 	replicate(c, 20, ents(1, 1, 0xa, 0xb, 0xc), 3, 1, 2, 3)
-	c.Ack(21, 3, 1, 0xc)
+	c.Ack(21, 1, 3, 1, 0xc)
 	c.LogAppend(30, 1, ents(1, 4, 0xd)) // never replicated, never committed
 	// Node 1 crashes and restarts with its log and an older persisted commit.
 	c.Restart(40, 1, append(ents(1, 1, 0xa, 0xb, 0xc), ents(1, 4, 0xd)...), 2)
@@ -49,7 +49,7 @@ func TestInvariantsGoodRunWithCrashAndOverwrite(t *testing.T) {
 	// Node 1 learns the term-2 entry, replacing its uncommitted index 4.
 	replicate(c, 70, ents(2, 4, 0xe), 4, 1)
 	c.Apply(71, 2, 4, 2, 0xe)
-	c.Ack(72, 4, 2, 0xe)
+	c.Ack(72, 1, 4, 2, 0xe)
 	c.Commit(73, 3, 4)
 	c.Apply(73, 3, 4, 2, 0xe)
 	c.Leader(80, 3, 3)
@@ -98,6 +98,27 @@ func TestLeaderCompleteness(t *testing.T) {
 	c.LogAppend(20, 3, []LogEntry{{1, 1, 0xa}, {2, 2, 0xf}, {3, 2, 0xf}})
 	c.Leader(30, 3, 3)
 	requireViolation(t, c, CheckCompleteness, 30, []int{1, 3}, "leader 3 of term 3 has index 2 term 2, but node 1 committed term 1 there")
+}
+
+// A candidate of term 2 whose vote replies were held wins after term 3
+// committed index 2: Raft does not promise it that entry, nor the write
+// acknowledged in term 3; a leader of term 4 must hold both.
+func TestLeaderOfAnOldTermOwesOnlyEarlierCommits(t *testing.T) {
+	c := NewInvariants(3)
+	for _, n := range []int{1, 2, 3} {
+		c.Term(n, 1)
+	}
+	replicate(c, 10, ents(1, 1, 0xa), 1, 1, 2, 3)
+	c.Term(1, 3)
+	c.Term(2, 3)
+	c.Leader(20, 1, 3)
+	replicate(c, 30, ents(3, 2, 0xb), 2, 1, 2)
+	c.Ack(31, 1, 2, 3, 0xb)
+	c.Term(3, 2)
+	c.Leader(40, 3, 2) // its log ends at index 1
+	require.Nil(t, c.Violation())
+	c.Leader(50, 3, 4)
+	requireViolation(t, c, CheckCompleteness, 50, []int{1, 3}, "leader 3 of term 4 lacks committed index 2 term 3 (its last index is 1)")
 }
 
 func TestDivergingAppliedCommands(t *testing.T) {
@@ -155,13 +176,13 @@ func TestAckedWriteLost(t *testing.T) {
 	c := NewInvariants(3)
 	c.Leader(10, 1, 1)
 	c.LogAppend(11, 1, ents(1, 1, 0xa))
-	c.Ack(12, 1, 1, 0xa) // acknowledged without being committed
+	c.Ack(12, 1, 1, 1, 0xa) // acknowledged without being committed
 	c.Leader(30, 2, 2)
 	requireViolation(t, c, CheckAckedWriteLost, 30, []int{2},
 		"leader 2 of term 2 lacks acknowledged index 1 term 1 hash 000000000000000a (it has term 0 there; last index 0)")
 
 	c = NewInvariants(2)
-	c.Ack(12, 1, 1, 0xa)
+	c.Ack(12, 1, 1, 1, 0xa)
 	replicate(c, 20, ents(2, 1, 0xb), 1, 2)
 	requireViolation(t, c, CheckAckedWriteLost, 20, []int{2},
 		"node 2 applied index 1 term 2 hash 000000000000000b, but index 1 term 1 hash 000000000000000a was acknowledged to a client")

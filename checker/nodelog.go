@@ -9,6 +9,7 @@ type nodeLog struct {
 	commit      uint64 // this incarnation's commit index
 	applied     uint64 // this incarnation's last applied index
 	incarnation int
+	term        uint64 // current term as last persisted (Term)
 }
 
 func (n *nodeLog) last() uint64 { return n.base + uint64(len(n.entries)) }

@@ -193,6 +193,9 @@ func (h *host) finish(rd raft.Ready) {
 	w := h.w
 	w.leaderCommitting(h, &rd) // crash-new-leader: may drop the messages and doom h
 	h.send(rd.Messages)
+	if t := rd.HardState.Term; t != 0 {
+		w.inv.Term(h.id, t)
+	}
 	if c := rd.HardState.Commit; c > h.commit {
 		h.commit = c
 		w.inv.Commit(w.now(), h.id, c)
@@ -301,7 +304,7 @@ func (h *host) handleRequest(r *request) {
 	h.waiting[index] = p
 	if w.defects.ackBeforeCommit && p.write {
 		le := checker.LogEntry{Index: index, Term: term, Hash: hashData(raft.EntryNormal, kv.Encode(r.op))}
-		h.w.inv.Ack(h.w.now(), le.Index, le.Term, le.Hash)
+		h.w.inv.Ack(h.w.now(), h.id, le.Index, le.Term, le.Hash)
 		w.send(h.id, from, packet{kind: pkResp, resp: response{seq: p.seq, guess: true}}) // the write has not happened yet
 	}
 }
@@ -310,7 +313,7 @@ func (h *host) handleRequest(r *request) {
 // which then holds the cluster to it.
 func (h *host) reply(p pendingReq, e checker.LogEntry, res kv.Result) {
 	if p.write {
-		h.w.inv.Ack(h.w.now(), e.Index, e.Term, e.Hash)
+		h.w.inv.Ack(h.w.now(), h.id, e.Index, e.Term, e.Hash)
 	}
 	h.w.send(h.id, p.client, packet{kind: pkResp, resp: response{seq: p.seq, result: res, node: h.id}})
 }
@@ -336,6 +339,7 @@ func (h *host) crash(torn bool) {
 // restart boots the node from what its disk synced.
 func (h *host) restart() {
 	h.incarn++
+	h.w.inv.Term(h.id, h.disk.hard.Term)
 	h.w.inv.Restart(h.w.now(), h.id, logEntries(h.disk.logAfterSnapshot()), max(h.disk.hard.Commit, h.disk.snapIndex()))
 	h.boot()
 	h.pump()
