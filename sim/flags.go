@@ -86,6 +86,7 @@ var optionFlags = []optionFlag{
 	strFlag("defect", "planted defect to switch on (simrun defects lists them)", func(o *Options) *string { return &o.Defect }),
 	snapshotFlag,
 	strFlag("read-modes", "read modes clients mix, a comma list of log, consistent, lease, stale", func(o *Options) *string { return &o.ReadModes }),
+	intFlag("max-drift", "clock drift bound in ppm, 1..200000: generated drift stays within it, the lease margin assumes it", func(o *Options) *int { return &o.MaxDriftPPM }),
 	intFlag("max-ops", "stop issuing client operations after this many (0: no limit)", func(o *Options) *int { return &o.MaxOps }),
 }
 

@@ -36,6 +36,7 @@ type Options struct {
 	Defect          string `json:"defect,omitempty"`  // planted defect, "" for none
 	SnapshotEntries int    `json:"snapshot_entries"`  // compact past this many entries after the last snapshot, 1..1e6; -1 never
 	ReadModes       string `json:"read_modes"`        // comma list of get modes clients use: log, consistent, lease, stale
+	MaxDriftPPM     int    `json:"max_drift_ppm"`     // clock drift bound, ppm: drawn drift stays within it, the lease margin assumes it
 
 	MaxOps    int              `json:"max_ops,omitempty"`  // stop issuing client ops after this many; 0 = no limit
 	Schedule  *faults.Schedule `json:"schedule,omitempty"` // explicit fault schedule; nil = generate from the seed
@@ -120,7 +121,7 @@ func (o Options) Draw(seed uint64) Options {
 	fsyncMaxNs := []int64{3 * msNs, 3 * msNs, 3 * msNs, 20 * msNs}[r.IntN(4)]
 	o.FsyncNs = pick64(o.FsyncNs, 50_000, fsyncMaxNs)
 	electionNs := int64(o.ElectionTicks) * o.TickNs
-	o.ClientTimeoutNs = pick64(o.ClientTimeoutNs, electionNs, 3*electionNs)
+	o.ClientTimeoutNs = pick64(o.ClientTimeoutNs, electionNs/5, 3*electionNs)
 	o.Intensity = pick(o.Intensity, 10, 30, 50, 70, 100)
 	faultSet := drawFaultSet(r)
 	if o.Faults == "" {
@@ -144,6 +145,11 @@ func (o Options) Draw(seed uint64) Options {
 	if rm := readModeSets[r.IntN(len(readModeSets))]; o.ReadModes == "" {
 		o.ReadModes = rm
 	}
+	// The drift bound: generated clocks drift at most this much, and lease
+	// reads keep a margin for it (leaseMarginTicks). Large bounds are not
+	// physical for quartz, but they make the margin a few ticks, so a lease
+	// that ignores it is wrong by more than the tick phase.
+	o.MaxDriftPPM = pick(o.MaxDriftPPM, 50_000, 100_000, 200_000, 200_000)
 	return o
 }
 
@@ -221,6 +227,7 @@ func (o Options) Validate() error {
 		{"max-inflight", int64(o.MaxInflight), 1, 1024},
 		{"intensity", int64(o.Intensity), 1, 100},
 		{"snapshot-entries", int64(o.SnapshotEntries), -1, 1_000_000},
+		{"max-drift", int64(o.MaxDriftPPM), 1, faults.MaxDriftPPM},
 	} {
 		if b.v < b.lo || b.v > b.hi {
 			return fmt.Errorf("%s: %d is outside [%d, %d]", b.name, b.v, b.lo, b.hi)
@@ -245,11 +252,11 @@ func (o Options) Validate() error {
 func (o Options) String() string {
 	return fmt.Sprintf("nodes=%d duration=%s tick=%s election=%dt heartbeat=%dt prevote=%s checkquorum=%s "+
 		"clients=%d keys=%d gap=%s timeout=%s latency=%s..%s fsync=%s max-entries=%d max-inflight=%d intensity=%d faults=%s defect=%s "+
-		"snapshot-entries=%s read-modes=%s",
+		"snapshot-entries=%s read-modes=%s max-drift=%dppm",
 		o.Nodes, fmtNs(o.DurationNs), fmtNs(o.TickNs), o.ElectionTicks, o.HeartbeatTicks, o.PreVote, o.CheckQuorum,
 		o.Clients, o.Keys, fmtNs(o.RequestGapNs), fmtNs(o.ClientTimeoutNs), fmtNs(o.LatencyMinNs), fmtNs(o.LatencyMaxNs),
 		fmtNs(o.FsyncNs), o.MaxEntries, o.MaxInflight, o.Intensity, o.Faults, orNone(o.Defect),
-		snapshotEntriesString(o.SnapshotEntries), o.ReadModes)
+		snapshotEntriesString(o.SnapshotEntries), o.ReadModes, o.MaxDriftPPM)
 }
 
 func orNone(s string) string {
