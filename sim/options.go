@@ -121,7 +121,12 @@ func (o Options) Draw(seed uint64) Options {
 	fsyncMaxNs := []int64{3 * msNs, 3 * msNs, 3 * msNs, 20 * msNs}[r.IntN(4)]
 	o.FsyncNs = pick64(o.FsyncNs, 50_000, fsyncMaxNs)
 	electionNs := int64(o.ElectionTicks) * o.TickNs
-	o.ClientTimeoutNs = pick64(o.ClientTimeoutNs, electionNs/5, 3*electionNs)
+	// Impatient clients (down to a fifth of an election timeout) find a new
+	// leader soon after it is elected; never below four round trips with
+	// their fsyncs, or a client would give up on every operation and a
+	// slow configuration would look like a liveness failure.
+	minTimeoutNs := min(electionNs, max(electionNs/5, 4*(o.LatencyMaxNs+o.FsyncNs)))
+	o.ClientTimeoutNs = pick64(o.ClientTimeoutNs, minTimeoutNs, 3*electionNs)
 	o.Intensity = pick(o.Intensity, 10, 30, 50, 70, 100)
 	faultSet := drawFaultSet(r)
 	if o.Faults == "" {
