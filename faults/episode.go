@@ -83,6 +83,19 @@ func (g *gen) draw(k Kind, t, end int64) ([]Action, []resKey) {
 			{AtNs: end, Kind: HealLink, From: n}}, g.cutKeys(n)
 	case IsolateLeader:
 		return []Action{{AtNs: t, Kind: k, UntilNs: end}}, g.cutKeys(0)
+	case PartitionLeader:
+		// Three times in four the leader's clock runs slow and the others'
+		// fast: a deposed leader that still serves its clients, its lease
+		// measured on a slow clock against followers' fast vote fences.
+		a := Action{AtNs: t, Kind: k, UntilNs: end}
+		if g.rng.IntN(4) != 0 {
+			a.DriftPPM = -g.driftPPM()
+		}
+		keys := g.cutKeys(0)
+		for n := 1; n <= g.o.Nodes; n++ {
+			keys = append(keys, resKey{resDrift, n, 0})
+		}
+		return []Action{a}, keys
 	case Crash, Pause:
 		n := g.node()
 		a := Action{AtNs: t, Kind: k, Node: n, Torn: k == Crash && g.rng.Bool()}
@@ -125,7 +138,7 @@ func (g *gen) drawMore(k Kind, t, end int64) ([]Action, []resKey) {
 			{AtNs: end, Kind: Skew, Node: n}}, []resKey{{resSkew, n, 0}}
 	case Drift:
 		n := g.node()
-		return []Action{{AtNs: t, Kind: Drift, Node: n, DriftPPM: g.rng.Range(50, 5000) * g.sign()},
+		return []Action{{AtNs: t, Kind: Drift, Node: n, DriftPPM: g.driftPPM() * g.sign()},
 			{AtNs: end, Kind: Drift, Node: n}}, []resKey{{resDrift, n, 0}}
 	case Flap:
 		f, to := g.link()
@@ -182,6 +195,16 @@ func (g *gen) draw64(lo, hi int64) int64 {
 }
 
 func (g *gen) node() int { return 1 + g.rng.IntN(g.o.Nodes) }
+
+// driftPPM draws a drift magnitude within the bound: the bound itself one
+// time in two (where a lease margin is tight), else in [bound/10, bound].
+func (g *gen) driftPPM() int64 {
+	b := g.o.MaxDriftPPM
+	if g.rng.Bool() {
+		return b
+	}
+	return g.rng.Range(max(1, b/10), b)
+}
 
 func (g *gen) sign() int64 {
 	if g.rng.Bool() {

@@ -21,6 +21,14 @@
 //     "the leader" at AtNs (highest-term leader among nodes that are up and
 //     not paused; if none, the action is a no-op and is traced as such). At
 //     UntilNs it heals that node's links (heallink n<->*) or restarts it.
+//   - partition-leader carries Node 0, resolved at AtNs like isolate-leader,
+//     and cuts the leader's links to the other nodes both ways; clients
+//     still reach it, so a deposed leader keeps answering them. With
+//     DriftPPM != 0 the leader's clock drifts DriftPPM and every other
+//     node's -DriftPPM from AtNs on (a slow leader among fast followers,
+//     the case a lease must survive). At UntilNs the cuts heal (heallink
+//     n<->*) and every clock's drift returns to 0. Validate wants no clock
+//     drifting at AtNs and no drift action in the window.
 //   - crash-voter carries Node 0 and opens a window [AtNs, UntilNs): each
 //     node that sends a granted vote (MsgVoteResp) in it is crashed at that
 //     moment, before any fsync still in progress completes, and restarted
@@ -58,7 +66,7 @@
 //     helper stores L's old, overwritten entries and tells it to commit
 //     them. Overlapping replay-leader windows are invalid.
 //   - A window (flap, isolate-leader, crash-leader, crash-voter,
-//     crash-new-leader, replay-leader) ends at UntilNs before
+//     crash-new-leader, replay-leader, partition-leader) ends at UntilNs before
 //     the actions listed at that time. Validate keeps crash, pause and
 //     crash-leader out of a crash-leader window including its end, and a
 //     new flap on a link out of the previous one there, end included.
@@ -88,36 +96,37 @@ type Kind string
 // Kinds of actions. Node ids are 1..Nodes; 0 in From/To means "every node"
 // where a wildcard is allowed (link, heallink).
 const (
-	Partition      Kind = "partition"        // Groups: cut every link between groups
-	OneWay         Kind = "oneway"           // cut From->To only
-	Cut            Kind = "cut"              // cut From->To and To->From
-	Isolate        Kind = "isolate"          // cut every link of Node, both ways
-	Heal           Kind = "heal"             // remove all cuts, reset all link options
-	HealLink       Kind = "heallink"         // remove cuts From<->To (0 = any node)
-	Crash          Kind = "crash"            // Node stops, unsynced writes lost (Torn: a suffix)
-	Restart        Kind = "restart"          // crashed Node boots from synced state
-	Pause          Kind = "pause"            // Node's process stops; its clock does not
-	Resume         Kind = "resume"           // paused Node continues
-	Skew           Kind = "skew"             // Node clock offset := OffsetNs
-	Drift          Kind = "drift"            // Node clock rate error := DriftPPM
-	Link           Kind = "link"             // From->To options := Loss, Dup, latency (0 = all)
-	Flap           Kind = "flap"             // From<->To toggles up/down until UntilNs
-	Clog           Kind = "clog"             // From->To holds messages
-	Unclog         Kind = "unclog"           // From->To releases held messages
-	IsolateLeader  Kind = "isolate-leader"   // isolate the leader at AtNs until UntilNs
-	CrashLeader    Kind = "crash-leader"     // crash the leader at AtNs, restart at UntilNs
-	CrashVoter     Kind = "crash-voter"      // until UntilNs, crash each node as it grants a vote
-	CrashNewLeader Kind = "crash-new-leader" // until UntilNs, crash each leader as elected or at its first commit
-	ReplayLeader   Kind = "replay-leader"    // cut the leader off, bring it back, replay its old replies when it leads again
-	AddNode        Kind = "add-node"         // membership: Node joins as a learner, catches up, becomes a voter
-	RemoveNode     Kind = "remove-node"      // membership: Node leaves the configuration and is shut down
-	ReplaceNode    Kind = "replace-node"     // membership: To joins (as add-node), then From leaves, in one change
+	Partition       Kind = "partition"        // Groups: cut every link between groups
+	OneWay          Kind = "oneway"           // cut From->To only
+	Cut             Kind = "cut"              // cut From->To and To->From
+	Isolate         Kind = "isolate"          // cut every link of Node, both ways
+	Heal            Kind = "heal"             // remove all cuts, reset all link options
+	HealLink        Kind = "heallink"         // remove cuts From<->To (0 = any node)
+	Crash           Kind = "crash"            // Node stops, unsynced writes lost (Torn: a suffix)
+	Restart         Kind = "restart"          // crashed Node boots from synced state
+	Pause           Kind = "pause"            // Node's process stops; its clock does not
+	Resume          Kind = "resume"           // paused Node continues
+	Skew            Kind = "skew"             // Node clock offset := OffsetNs
+	Drift           Kind = "drift"            // Node clock rate error := DriftPPM
+	Link            Kind = "link"             // From->To options := Loss, Dup, latency (0 = all)
+	Flap            Kind = "flap"             // From<->To toggles up/down until UntilNs
+	Clog            Kind = "clog"             // From->To holds messages
+	Unclog          Kind = "unclog"           // From->To releases held messages
+	IsolateLeader   Kind = "isolate-leader"   // isolate the leader at AtNs until UntilNs
+	CrashLeader     Kind = "crash-leader"     // crash the leader at AtNs, restart at UntilNs
+	CrashVoter      Kind = "crash-voter"      // until UntilNs, crash each node as it grants a vote
+	CrashNewLeader  Kind = "crash-new-leader" // until UntilNs, crash each leader as elected or at its first commit
+	ReplayLeader    Kind = "replay-leader"    // cut the leader off, bring it back, replay its old replies when it leads again
+	AddNode         Kind = "add-node"         // membership: Node joins as a learner, catches up, becomes a voter
+	RemoveNode      Kind = "remove-node"      // membership: Node leaves the configuration and is shut down
+	ReplaceNode     Kind = "replace-node"     // membership: To joins (as add-node), then From leaves, in one change
+	PartitionLeader Kind = "partition-leader" // cut the leader off from the other nodes until UntilNs; its drift := DriftPPM, theirs := -DriftPPM
 )
 
 // AllKinds lists every kind in a stable order.
 var AllKinds = []Kind{Partition, OneWay, Cut, Isolate, Heal, HealLink, Crash,
 	Restart, Pause, Resume, Skew, Drift, Link, Flap, Clog, Unclog,
-	IsolateLeader, CrashLeader, CrashVoter, CrashNewLeader, ReplayLeader, AddNode, RemoveNode, ReplaceNode}
+	IsolateLeader, CrashLeader, CrashVoter, CrashNewLeader, ReplayLeader, PartitionLeader, AddNode, RemoveNode, ReplaceNode}
 
 // Action is one timed fault. Only the fields its Kind uses may be non-zero
 // (Validate enforces it), so the text and JSON forms carry the same data.
@@ -130,7 +139,7 @@ type Action struct {
 	Groups       [][]int    `json:"groups,omitempty"`
 	Torn         bool       `json:"torn,omitempty"`           // crash: lose a random suffix of unsynced writes
 	OffsetNs     int64      `json:"offset_ns,omitempty"`      // skew: absolute clock offset
-	DriftPPM     int64      `json:"drift_ppm,omitempty"`      // drift: rate error, parts per million
+	DriftPPM     int64      `json:"drift_ppm,omitempty"`      // drift, partition-leader: rate error, parts per million
 	Loss         prng.Ratio `json:"loss,omitzero"`            // link: drop probability (JSON: omitted only if {0,0})
 	Dup          prng.Ratio `json:"dup,omitzero"`             // link: duplicate probability
 	LatencyMinNs int64      `json:"latency_min_ns,omitempty"` // link: 0..0 = network default
@@ -157,8 +166,8 @@ const MaxNodes = 64
 // sum of the times of ending actions (restart, resume, unclog, heal,
 // heallink and resets: skew 0, drift 0, link without options) plus the
 // lengths UntilNs-AtNs of window actions (flap, isolate-leader,
-// crash-leader, crash-voter, crash-new-leader, replay-leader). Every shrink
-// candidate is strictly smaller.
+// crash-leader, crash-voter, crash-new-leader, replay-leader, partition-leader).
+// Every shrink candidate is strictly smaller.
 type Size struct {
 	Actions     int
 	EndWeightNs int64

@@ -17,6 +17,10 @@ type GenOptions struct {
 	ElectionTimeoutNs int64  // base election timeout: scales episodes and the quiet phase
 	Intensity         int    // 0..100; 0 = no faults, 100 = an episode per 3 election timeouts
 	Kinds             []Kind // fault kinds to draw, from EpisodeKinds; empty = all of them
+	// MaxDriftPPM is the drift bound, 1..MaxDriftPPM: every drawn clock
+	// rate error is within +-MaxDriftPPM (half the draws at the bound), the
+	// bound the run's lease margin is computed from.
+	MaxDriftPPM int64
 }
 
 // EpisodeKinds are the kinds that start an episode; each episode ends itself
@@ -24,7 +28,7 @@ type GenOptions struct {
 // with resume, skew/drift with a reset to 0, link with a reset to defaults,
 // clog with unclog; flap, crash-voter and the *-leader kinds are windows).
 var EpisodeKinds = []Kind{Partition, OneWay, Cut, Isolate, Crash, Pause, Skew,
-	Drift, Link, Flap, Clog, IsolateLeader, CrashLeader, CrashVoter, CrashNewLeader, ReplayLeader}
+	Drift, Link, Flap, Clog, IsolateLeader, CrashLeader, CrashVoter, CrashNewLeader, ReplayLeader, PartitionLeader}
 
 const (
 	maxEpisodes = 500 // bound on episodes per schedule
@@ -63,6 +67,8 @@ func (o GenOptions) Validate() error {
 		return fmt.Errorf("voters: %d is not in 0..%d (nodes)", o.Voters, o.Nodes)
 	case o.Intensity < 0 || o.Intensity > 100:
 		return fmt.Errorf("intensity: %d is not in 0..100", o.Intensity)
+	case o.MaxDriftPPM < 1 || o.MaxDriftPPM > MaxDriftPPM:
+		return fmt.Errorf("max drift: %dppm is not in 1..%dppm", o.MaxDriftPPM, MaxDriftPPM)
 	}
 	for _, k := range o.Kinds {
 		if !slices.Contains(EpisodeKinds, k) {

@@ -13,7 +13,7 @@ import (
 )
 
 func opts(nodes, intensity int) GenOptions {
-	return GenOptions{Nodes: nodes, DurationNs: 60 * sec, ElectionTimeoutNs: sec, Intensity: intensity}
+	return GenOptions{Nodes: nodes, DurationNs: 60 * sec, ElectionTimeoutNs: sec, Intensity: intensity, MaxDriftPPM: 100_000}
 }
 
 func genSeed(seed uint64, o GenOptions) Schedule { return Generate(prng.New(seed).Fork("faults"), o) }

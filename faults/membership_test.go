@@ -35,7 +35,7 @@ func TestMembershipText(t *testing.T) {
 // keep two voters, requests come in time order before the last episode
 // slot, and schedules without spares have no requests.
 func TestGenerateMembership(t *testing.T) {
-	o := GenOptions{Nodes: 6, Voters: 4, DurationNs: 30 * sec, ElectionTimeoutNs: 200 * ms(1), Intensity: 30}
+	o := GenOptions{Nodes: 6, Voters: 4, DurationNs: 30 * sec, ElectionTimeoutNs: 200 * ms(1), Intensity: 30, MaxDriftPPM: 100_000}
 	pairs := 0
 	for seed := range uint64(200) {
 		s := Generate(prng.New(seed), o)

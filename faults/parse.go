@@ -128,14 +128,16 @@ func parseGroups(s string) ([][]int, error) {
 }
 
 // parseOptions reads "torn", "loss=1/10", "dup=1/50", "latency=1ms..20ms",
-// "until=9s", "up>=100ms" and "down>=50ms", each at most once and only where
-// the kind uses the field.
+// "until=9s", "up>=100ms", "down>=50ms" and "drift=-50000ppm", each at most
+// once and only where the kind uses the field (a drift action's rate is its
+// second argument, not an option).
 func parseOptions(a *Action, toks []string) error {
 	seen := map[string]bool{}
 	for _, t := range toks {
 		key, val, _ := strings.Cut(t, "=")
 		f, ok := optionFields[key]
-		if !ok || kindFields[a.Kind]&f == 0 || (key == "torn") != (val == "" && t == "torn") {
+		if !ok || kindFields[a.Kind]&f == 0 || (key == "torn") != (val == "" && t == "torn") ||
+			(key == "drift" && a.Kind == Drift) {
 			return fmt.Errorf("option %q does not apply", t)
 		}
 		if seen[key] {
@@ -150,7 +152,7 @@ func parseOptions(a *Action, toks []string) error {
 }
 
 var optionFields = map[string]field{"torn": fTorn, "loss": fLoss, "dup": fDup,
-	"latency": fLatency, "until": fUntil, "up>": fMinUp, "down>": fMinDown}
+	"latency": fLatency, "until": fUntil, "up>": fMinUp, "down>": fMinDown, "drift": fDrift}
 
 func setOption(a *Action, key, val string) (err error) {
 	switch key {
@@ -174,6 +176,8 @@ func setOption(a *Action, key, val string) (err error) {
 		a.MinUpNs, err = parseDur(val)
 	case "down>":
 		a.MinDownNs, err = parseDur(val)
+	case "drift":
+		a.DriftPPM, err = parsePPM(val)
 	}
 	return err
 }

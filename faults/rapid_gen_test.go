@@ -73,6 +73,7 @@ func genOptions(t *rapid.T) GenOptions {
 		ElectionTimeoutNs: et,
 		DurationNs:        et * rapid.Int64Range(13, 200).Draw(t, "timeouts"),
 		Intensity:         rapid.IntRange(0, 100).Draw(t, "intensity"),
+		MaxDriftPPM:       rapid.Int64Range(1, MaxDriftPPM).Draw(t, "max_drift_ppm"),
 	}
 }
 

@@ -16,6 +16,7 @@ type state struct {
 	voterCrashUntil  int64   // a crash-voter window is busy while AtNs <= this (-1: never)
 	newLeaderUntil   int64   // a crash-new-leader window is busy while AtNs <= this (-1: never)
 	replayUntil      int64   // a replay-leader window is busy while AtNs <= this (-1: never)
+	driftLeaderUntil int64   // a drifting partition-leader window holds every clock while AtNs <= this (-1: never)
 }
 
 func newState(n int) *state {
@@ -23,7 +24,7 @@ func newState(n int) *state {
 	st := &state{n: n, crashed: make([]bool, n+1), paused: make([]bool, n+1),
 		drift: make([]int64, n+1), cut: make([]bool, m), opts: make([]bool, m),
 		clog: make([]bool, m), flapUntil: make([]int64, m), leaderCrashUntil: -1, voterCrashUntil: -1,
-		newLeaderUntil: -1, replayUntil: -1}
+		newLeaderUntil: -1, replayUntil: -1, driftLeaderUntil: -1}
 	for i := range st.flapUntil {
 		st.flapUntil[i] = -1
 	}
@@ -72,7 +73,13 @@ func (st *state) apply(a Action) error {
 		on := hasLinkOptions(a)
 		st.eachLink(a.From, a.To, func(i int) { st.opts[i] = on })
 	case Drift:
+		if a.AtNs <= st.driftLeaderUntil {
+			return fmt.Errorf("a drifting partition-leader window holds every clock until %s",
+				formatFixed(st.driftLeaderUntil, 9))
+		}
 		st.drift[a.Node] = a.DriftPPM
+	case PartitionLeader:
+		return st.driftLeader(a)
 	case Skew, IsolateLeader, AddNode, RemoveNode, ReplaceNode:
 		// Skew keeps no state; isolate-leader heals itself at UntilNs.
 	default:
@@ -138,6 +145,24 @@ func (st *state) applyOther(a Action) error {
 	default:
 		panic(fmt.Sprintf("faults: state.apply: unhandled kind %q", a.Kind))
 	}
+	return nil
+}
+
+// driftLeader checks a partition-leader window: one that drifts needs every
+// clock at rate 1 when it starts and holds them all until it ends.
+func (st *state) driftLeader(a Action) error {
+	if a.DriftPPM == 0 {
+		return nil // heals itself at UntilNs, like isolate-leader
+	}
+	if a.AtNs <= st.driftLeaderUntil {
+		return fmt.Errorf("a drifting partition-leader window is open until %s", formatFixed(st.driftLeaderUntil, 9))
+	}
+	for n := 1; n <= st.n; n++ {
+		if st.drift[n] != 0 {
+			return fmt.Errorf("node %d drifts %+dppm (a drifting partition-leader sets every clock)", n, st.drift[n])
+		}
+	}
+	st.driftLeaderUntil = a.UntilNs
 	return nil
 }
 

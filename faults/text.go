@@ -82,6 +82,11 @@ func actionOptions(a Action) string {
 			"up>="+formatDur(a.MinUpNs), "down>="+formatDur(a.MinDownNs))
 	case IsolateLeader, CrashLeader, CrashVoter, CrashNewLeader, ReplayLeader:
 		o = append(o, "until="+formatFixed(a.UntilNs, 0))
+	case PartitionLeader:
+		o = append(o, "until="+formatFixed(a.UntilNs, 0))
+		if a.DriftPPM != 0 {
+			o = append(o, fmt.Sprintf("drift=%+dppm", a.DriftPPM))
+		}
 	}
 	if a.Torn {
 		o = append(o, "torn")

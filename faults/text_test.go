@@ -26,6 +26,7 @@ end 40s
 7.000s crash-leader until=7.000000001s torn
 10.000000001s clog n2->n1
 12.000s skew n3 -1500us
+14.000s partition-leader until=16s
 30.000s heal
 30.000s restart n2
 30.000s drift n3 +0ppm
@@ -48,6 +49,7 @@ func exampleSchedule() Schedule {
 		Action{AtNs: ms(7000), Kind: CrashLeader, UntilNs: ms(7000) + 1, Torn: true},
 		Action{AtNs: ms(10000) + 1, Kind: Clog, From: 2, To: 1},
 		Action{AtNs: ms(12000), Kind: Skew, Node: 3, OffsetNs: -1_500_000},
+		Action{AtNs: ms(14000), Kind: PartitionLeader, UntilNs: ms(16000)},
 		Action{AtNs: ms(30000), Kind: Heal},
 		Action{AtNs: ms(30000), Kind: Restart, Node: 2},
 		Action{AtNs: ms(30000), Kind: Drift, Node: 3},
@@ -62,6 +64,27 @@ func TestTextGolden(t *testing.T) {
 	got, err := ParseText(exampleText)
 	require.NoError(t, err)
 	require.Equal(t, s, got)
+}
+
+// TestPartitionLeaderDrift: a drifting partition-leader reads and prints its
+// drift as an option, and holds every clock over its window.
+func TestPartitionLeaderDrift(t *testing.T) {
+	const text = "nodes 3\nquiet 10s\nend 12s\n1.000s partition-leader until=4s drift=-100000ppm\n"
+	s, err := ParseText(text)
+	require.NoError(t, err)
+	want := Schedule{Nodes: 3, QuietAtNs: 10 * sec, EndNs: 12 * sec,
+		Actions: []Action{{AtNs: ms(1000), Kind: PartitionLeader, UntilNs: ms(4000), DriftPPM: -100_000}}}
+	require.Equal(t, want, s)
+	require.Contains(t, s.String(), "1.000s partition-leader until=4s drift=-100000ppm\n")
+	for _, bad := range []struct{ line, want string }{
+		{"1.000s drift n1 +5ppm\n2.000s partition-leader until=4s drift=-5ppm\n3s drift n1 0ppm", "node 1 drifts +5ppm"},
+		{"1.000s partition-leader until=4s drift=-5ppm\n4.000s drift n2 +5ppm\n5s drift n2 0ppm", "holds every clock until 4."},
+		{"1.000s partition-leader until=4s drift=-300000ppm", "not within +-200000ppm"},
+		{"1.000s drift n1 +5ppm drift=+5ppm\n2s drift n1 0ppm", "does not apply"},
+	} {
+		_, err := ParseText("nodes 3\nquiet 10s\nend 12s\n" + bad.line + "\n")
+		require.ErrorContains(t, err, bad.want, bad.line)
+	}
 }
 
 func TestParseTextAcceptsLooseInput(t *testing.T) {

@@ -127,7 +127,7 @@ func TestValidateRejects(t *testing.T) {
 			Action{AtNs: ms(6000), Kind: Flap, From: 1, To: 2, UntilNs: ms(7000), MinUpNs: 1, MinDownNs: 1}),
 			"link n1<->n2 is already flapping until 6.000000000s"},
 		{"drift too big", sched(Action{AtNs: ms(1000), Kind: Drift, Node: 1, DriftPPM: 2_000_000}),
-			"drift: 2000000ppm is not within +-100000ppm"},
+			"drift: 2000000ppm is not within +-200000ppm"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

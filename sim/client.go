@@ -26,6 +26,7 @@ type client struct {
 	issued  int
 	seen    []string // per key: the last value this client saw
 	readPct uint64   // share of gets in this client's operations, in percent
+	spread  bool     // starts each operation at the next host (a round-robin balancer), not the leader it knows
 	mode    string   // the outstanding get's read mode (history Mode: "" through the log)
 	modes   []string // read modes this client mixes (Options.ReadModes)
 	modeW   []uint64 // their weights
@@ -33,9 +34,9 @@ type client struct {
 }
 
 // readPcts are the read shares a client draws from: most clients mix reads
-// and writes, some mostly read (a dashboard), which is what exposes a server
-// that answers reads it should not.
-var readPcts = []uint64{30, 30, 60, 90}
+// and writes, some mostly or only read (a dashboard), which is what exposes
+// a server that answers reads it should not.
+var readPcts = []uint64{30, 30, 60, 90, 100}
 
 // redirectBackoffNs is the pause before retrying when no leader is known.
 const redirectBackoffNs = 5 * msNs
@@ -44,6 +45,12 @@ func newClient(w *world, id int) *client {
 	c := &client{w: w, id: id, rng: w.rng.Forkf("client-%d", id), seen: make([]string, w.o.Keys)}
 	c.target = 1 + c.rng.IntN(w.o.Nodes)
 	c.readPct = readPcts[c.rng.IntN(len(readPcts))]
+	// One client in three spreads its operations over the hosts, as a
+	// client-side round-robin balancer does; followers redirect it to the
+	// leader they know, so right after an election it reaches the new
+	// leader without waiting for a timeout, while others still talk to the
+	// deposed one.
+	c.spread = c.rng.IntN(3) == 0
 	c.drawModes()
 	c.wakeAt(w.now() + c.rng.Range(0, w.o.RequestGapNs))
 	return c
@@ -76,6 +83,9 @@ func (c *client) issue() {
 		return
 	}
 	w.stats.opsIssued++
+	if c.spread {
+		c.target = c.target%w.o.Nodes + 1
+	}
 	c.seq++
 	c.issued++
 	op := c.nextOp()

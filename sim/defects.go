@@ -9,6 +9,7 @@ type defectSet struct {
 	voteBeforePersist bool // host sends messages before the fsync completes
 	ackBeforeCommit   bool // host answers a write when it is proposed
 	readLocal         bool // leader answers get from its own state
+	pauseDropsTicks   bool // a resumed host runs one tick for all it missed
 }
 
 // DefectInfo names a planted defect and says what it breaks.
@@ -70,7 +71,9 @@ var defects = []struct {
 		func(d *defectSet) { d.raft.SnapshotDropsSuffix = true }},
 	{DefectInfo{"single-server-unsafe", "a single-server membership change is accepted before the leader committed an entry of its term", "leader-completeness in the scripted race (testdata/scenarios/single-server-race.txt); not yet by the random sweep"},
 		func(d *defectSet) { d.raft.SingleServerUnsafe = true }},
-	{DefectInfo{"lease-ignores-drift", "lease reads trust the lease for the whole election timeout, ignoring clock drift and tick phase", "linearizability of lease reads, in principle; generated drift (<= 5000 ppm) leaves a sub-tick window, not caught yet"},
+	{DefectInfo{"pause-drops-ticks", "a resumed host runs one tick for all those it missed while paused (a Go time.Ticker drops them), so a paused leader's lease clock stood still", "linearizability of lease reads (scenario lease-pause-drops-ticks); sweeps with pauses also trip leader-completeness falsely: a candidate resumed without its missed ticks wins an old term late, and the check compares it with entries committed in a later term"},
+		func(d *defectSet) { d.pauseDropsTicks = true }},
+	{DefectInfo{"lease-ignores-drift", "lease reads trust the lease for the whole election timeout, ignoring clock drift and tick phase", "linearizability of lease reads: scenario lease-ignores-drift; the default sweep rarely (seed 1937, none in 1-1000), sweeps with -faults partition-leader -checkquorum on -read-modes lease about one seed in ten"},
 		func(d *defectSet) { d.raft.LeaseIgnoresDrift = true }},
 }
 

@@ -11,7 +11,7 @@ import (
 func (w *world) scheduleFaults() {
 	for i, a := range w.sched.Actions {
 		w.push(a.AtNs, event{kind: evFault, idx: i})
-		if a.Kind == faults.IsolateLeader || a.Kind == faults.CrashLeader ||
+		if a.Kind == faults.IsolateLeader || a.Kind == faults.CrashLeader || a.Kind == faults.PartitionLeader ||
 			a.Kind == faults.CrashVoter || a.Kind == faults.CrashNewLeader || a.Kind == faults.ReplayLeader {
 			w.push(a.UntilNs, event{kind: evFaultEnd, idx: i})
 		}
@@ -91,17 +91,20 @@ func (w *world) applyNodeFault(i int, a faults.Action) {
 		w.newLeader.untilNs = a.UntilNs
 	case faults.ReplayLeader:
 		w.startReplay(a.AtNs, a.UntilNs)
-	case faults.IsolateLeader, faults.CrashLeader:
+	case faults.IsolateLeader, faults.CrashLeader, faults.PartitionLeader:
 		n := w.currentLeader()
 		w.leaderOf[i] = n
 		w.tr.Begin(w.now(), n, "resolve").Int("leader", int64(n)).End()
 		if n == 0 {
 			return
 		}
-		if a.Kind == faults.CrashLeader {
+		switch a.Kind {
+		case faults.CrashLeader:
 			w.crash(n, false)
-		} else {
+		case faults.IsolateLeader:
 			_ = w.net.Isolate(n)
+		default:
+			w.partitionLeader(n, a.DriftPPM)
 		}
 	default:
 		panic(fmt.Sprintf("sim: action %d: unknown kind %q", i, a.Kind))
@@ -132,6 +135,35 @@ func (w *world) endLeaderFault(i int) {
 		return
 	}
 	w.healLink(n, 0)
+	if a.Kind == faults.PartitionLeader && a.DriftPPM != 0 {
+		w.setDrifts(0, 0, 0)
+	}
+}
+
+// partitionLeader cuts leader n off from the other servers (clients still
+// reach it) and, if ppm != 0, sets its clock's drift to ppm and every
+// other one's to -ppm.
+func (w *world) partitionLeader(n int, ppm int64) {
+	for m := 1; m <= w.o.hosts(); m++ {
+		if m != n {
+			_ = w.net.CutBoth(n, m)
+		}
+	}
+	if ppm != 0 {
+		w.setDrifts(n, ppm, -ppm)
+	}
+}
+
+// setDrifts sets node n's clock drift to ppm and every other's to others.
+func (w *world) setDrifts(n int, ppm, others int64) {
+	for _, h := range w.hosts[1:] {
+		d := others
+		if h.id == n {
+			d = ppm
+		}
+		h.clk.SetDriftPPM(w.now(), d)
+		h.clockChanged()
+	}
 }
 
 func (w *world) crash(n int, torn bool) {

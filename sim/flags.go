@@ -88,6 +88,7 @@ var optionFlags = []optionFlag{
 	strFlag("read-modes", "read modes clients mix, a comma list of log, consistent, lease, stale", func(o *Options) *string { return &o.ReadModes }),
 	sparesFlag,
 	strFlag("membership", "how the operator changes voters: joint or single", func(o *Options) *string { return &o.Membership }),
+	intFlag("max-drift", "clock drift bound in ppm, 1..200000: generated drift stays within it, the lease margin assumes it", func(o *Options) *int { return &o.MaxDriftPPM }),
 	intFlag("max-ops", "stop issuing client operations after this many (0: no limit)", func(o *Options) *int { return &o.MaxOps }),
 }
 

@@ -63,7 +63,7 @@ func (h *host) boot() {
 		ID: uint64(h.id), Peers: w.peers, ElectionTicks: w.o.ElectionTicks, HeartbeatTicks: w.o.HeartbeatTicks,
 		PreVote: w.o.PreVote == On, CheckQuorum: w.o.CheckQuorum == On,
 		MaxEntriesPerMsg: w.o.MaxEntries, MaxInflightMsgs: w.o.MaxInflight,
-		MaxSnapshotChunkBytes: snapshotChunkBytes, LeaseMarginTicks: leaseMarginTicks(w.o.ElectionTicks),
+		MaxSnapshotChunkBytes: snapshotChunkBytes, LeaseMarginTicks: leaseMarginTicks(w.o.ElectionTicks, w.o.MaxDriftPPM),
 		Storage: &h.disk, Rand: w.rng.Forkf("raft-%d-%d", h.id, h.incarn), Defects: w.defects.raft,
 	}
 	n, err := raft.NewNode(cfg)
@@ -347,8 +347,10 @@ func (h *host) restart() {
 
 func (h *host) pause() { h.paused = true }
 
-// resume continues a paused process: the fsync that finished, the packets
-// it buffered and the ticks it missed are handled now, in that order.
+// resume continues a paused process: the fsync that finished, the ticks it
+// missed and the packets it buffered are handled now, in that order. The
+// missed ticks come first, so a leader's lease counts the pause before the
+// leader answers any read that waited for it.
 func (h *host) resume() {
 	h.paused = false
 	if h.synced {
@@ -356,6 +358,9 @@ func (h *host) resume() {
 		rd := *h.rd
 		h.rd = nil
 		h.finish(rd)
+	}
+	if h.w.defects.pauseDropsTicks {
+		h.missed = min(h.missed, 1)
 	}
 	for ; h.missed > 0; h.missed-- {
 		h.node.Tick()

@@ -38,6 +38,7 @@ type Options struct {
 	ReadModes       string `json:"read_modes"`           // comma list of get modes clients use: log, consistent, lease, stale
 	Spares          int    `json:"spares,omitempty"`     // hosts outside the initial configuration that membership requests add, 1..8; -1 none
 	Membership      string `json:"membership,omitempty"` // how the operator changes voters: joint (C_old,new) or single (one voter per change)
+	MaxDriftPPM     int    `json:"max_drift_ppm"`        // clock drift bound, ppm: drawn drift stays within it, the lease margin assumes it
 
 	MaxOps    int              `json:"max_ops,omitempty"`  // stop issuing client ops after this many; 0 = no limit
 	Schedule  *faults.Schedule `json:"schedule,omitempty"` // explicit fault schedule; nil = generate from the seed
@@ -122,7 +123,12 @@ func (o Options) Draw(seed uint64) Options {
 	fsyncMaxNs := []int64{3 * msNs, 3 * msNs, 3 * msNs, 20 * msNs}[r.IntN(4)]
 	o.FsyncNs = pick64(o.FsyncNs, 50_000, fsyncMaxNs)
 	electionNs := int64(o.ElectionTicks) * o.TickNs
-	o.ClientTimeoutNs = pick64(o.ClientTimeoutNs, electionNs, 3*electionNs)
+	// Impatient clients (down to a fifth of an election timeout) find a new
+	// leader soon after it is elected; never below four round trips with
+	// their fsyncs, or a client would give up on every operation and a
+	// slow configuration would look like a liveness failure.
+	minTimeoutNs := min(electionNs, max(electionNs/5, 4*(o.LatencyMaxNs+o.FsyncNs)))
+	o.ClientTimeoutNs = pick64(o.ClientTimeoutNs, minTimeoutNs, 3*electionNs)
 	o.Intensity = pick(o.Intensity, 10, 30, 50, 70, 100)
 	faultSet := drawFaultSet(r)
 	if o.Faults == "" {
@@ -162,6 +168,11 @@ func (o Options) Draw(seed uint64) Options {
 	if m := membershipModes[r.IntN(len(membershipModes))]; o.Membership == "" {
 		o.Membership = m
 	}
+	// The drift bound: generated clocks drift at most this much, and lease
+	// reads keep a margin for it (leaseMarginTicks). Large bounds are not
+	// physical for quartz, but they make the margin a few ticks, so a lease
+	// that ignores it is wrong by more than the tick phase.
+	o.MaxDriftPPM = pick(o.MaxDriftPPM, 50_000, 100_000, 200_000, 200_000)
 	return o
 }
 
@@ -246,6 +257,7 @@ func (o Options) Validate() error {
 		{"intensity", int64(o.Intensity), 1, 100},
 		{"snapshot-entries", int64(o.SnapshotEntries), -1, 1_000_000},
 		{"spares", int64(o.Spares), -1, 8},
+		{"max-drift", int64(o.MaxDriftPPM), 1, faults.MaxDriftPPM},
 	} {
 		if b.v < b.lo || b.v > b.hi {
 			return fmt.Errorf("%s: %d is outside [%d, %d]", b.name, b.v, b.lo, b.hi)
@@ -276,11 +288,11 @@ func (o Options) Validate() error {
 func (o Options) String() string {
 	return fmt.Sprintf("nodes=%d duration=%s tick=%s election=%dt heartbeat=%dt prevote=%s checkquorum=%s "+
 		"clients=%d keys=%d gap=%s timeout=%s latency=%s..%s fsync=%s max-entries=%d max-inflight=%d intensity=%d faults=%s defect=%s "+
-		"snapshot-entries=%s read-modes=%s spares=%s membership=%s",
+		"snapshot-entries=%s read-modes=%s spares=%s membership=%s max-drift=%dppm",
 		o.Nodes, fmtNs(o.DurationNs), fmtNs(o.TickNs), o.ElectionTicks, o.HeartbeatTicks, o.PreVote, o.CheckQuorum,
 		o.Clients, o.Keys, fmtNs(o.RequestGapNs), fmtNs(o.ClientTimeoutNs), fmtNs(o.LatencyMinNs), fmtNs(o.LatencyMaxNs),
 		fmtNs(o.FsyncNs), o.MaxEntries, o.MaxInflight, o.Intensity, o.Faults, orNone(o.Defect),
-		countString(o.SnapshotEntries, "never"), o.ReadModes, countString(o.Spares, "none"), o.Membership)
+		countString(o.SnapshotEntries, "never"), o.ReadModes, countString(o.Spares, "none"), o.Membership, o.MaxDriftPPM)
 }
 
 func orNone(s string) string {

@@ -6,7 +6,6 @@ import (
 	"slices"
 
 	"github.com/faultline-sim/faultline/checker"
-	"github.com/faultline-sim/faultline/faults"
 	"github.com/faultline-sim/faultline/kv"
 	"github.com/faultline-sim/faultline/raft"
 )
@@ -20,9 +19,10 @@ import (
 //     when the host stops leading (or its term changes); the client retries
 //     after its timeout. A confirmed one is still answered: it was confirmed
 //     while leading.
-//   - lease: if LeaseRead says the leader's lease holds and the host has
-//     applied the commit index it returns, the host answers at once; else
-//     the read falls back to ReadIndex.
+//   - lease: if LeaseRead says the leader's lease holds, the read is
+//     confirmed at the commit index it returns: the host answers at once if
+//     it has applied that index, else once it has (as a confirmed ReadIndex
+//     read). Without a lease the read falls back to ReadIndex.
 //   - stale: any host answers from its own kv, followers too, unless it is
 //     still replaying what it had applied before a crash.
 //
@@ -72,12 +72,27 @@ func (h *host) handleRead(r *request) {
 		}
 		return // replaying: silent, the client retries elsewhere
 	case checker.ModeLease:
-		if idx, ok := h.node.LeaseRead(); ok && h.applied >= idx {
-			h.answerRead(from, r.op.Seq, r.op.Key)
+		if idx, ok := h.node.LeaseRead(); ok {
+			h.leaseRead(from, r.op, idx)
 			return
 		}
 	}
 	h.readIndex(from, r.op)
+}
+
+// leaseRead answers a read the lease confirmed at index idx: now if the
+// host has applied idx, else once it has.
+func (h *host) leaseRead(from int, op kv.Op, idx uint64) {
+	if h.applied >= idx {
+		h.answerRead(from, op.Seq, op.Key)
+		return
+	}
+	ctx := readCtx(from, op.Seq)
+	h.reads = slices.DeleteFunc(h.reads, func(p pendingRead) bool { return p.ctx == ctx && !p.ready })
+	if len(h.reads) < maxHostReads {
+		h.reads = append(h.reads, pendingRead{ctx: ctx, client: from, seq: op.Seq, key: op.Key,
+			term: h.node.Status().Term, index: idx, ready: true})
+	}
 }
 
 // readIndex asks Raft for a read index for op.
@@ -134,19 +149,23 @@ func (h *host) answerRead(client int, seq uint64, key string) {
 }
 
 // leaseMarginTicks is raft's LeaseMarginTicks for an election timeout of et
-// ticks: the lease must end before any follower that acked it may vote
-// again, whatever drift a schedule holds. A schedule's drift is at most
-// faults.MaxDriftPPM (d) on each node (the generator draws at most 5000 ppm,
-// an explicit schedule may hold up to the bound). Over et ticks two clocks
-// drifting d ppm apart, one fast and one slow, differ by et*2d/1e6 ticks;
-// rounded up, plus one tick for the step a skew fault may add (a clock
-// stepped forward fires its next tick at once). Raft keeps one more tick for
-// the phase between nodes' ticks. With d = 100000 ppm: et 10 -> 3, 15 -> 4,
-// 20 -> 5. Pauses need no margin: a resumed host runs the ticks it missed
-// before it handles anything it received, so its lease has expired by then.
-// The margin stays below et (raft's bound); with a lease of 0 ticks LeaseRead
-// always falls back to ReadIndex.
-func leaseMarginTicks(et int) int {
-	drift := (int64(et)*2*faults.MaxDriftPPM + 999_999) / 1_000_000
-	return min(int(drift)+1, et-1)
+// ticks and a drift bound of d ppm (Options.MaxDriftPPM; every clock's rate
+// is within 1 +- d/1e6, which the generator keeps to). The lease must end
+// before a follower that acked it may vote again. The leader trusts an ack
+// of a heartbeat it stamped at tick s until tick s+L, L = et - margin - 1;
+// the follower refuses votes until et of its own ticks after it received
+// that heartbeat, the first of which may come at once (raft's "-1" keeps
+// that tick phase). L leader ticks last at most L/(1-d) tick lengths of real
+// time, et-1 follower ticks at least (et-1)/(1+d), so the lease is safe when
+// margin >= 2d(et-1)/(1+d), which ceil(et*2d/1e6) covers. Two more ticks
+// cover clock steps (skew): a leader's clock stepped back fires its next
+// tick up to a tick late, a follower's stepped forward fires its next at
+// once. With d = 100000 ppm: et 10 -> 4, 15 -> 5, 20 -> 6; with 200000:
+// 6, 8, 10. A pause needs no margin: a resumed host runs the ticks it missed
+// (the timer kept firing while it was paused) before it handles anything it
+// received, so its lease has expired by then. The margin stays below et;
+// with a lease of 0 ticks LeaseRead always falls back to ReadIndex.
+func leaseMarginTicks(et, driftPPM int) int {
+	drift := (int64(et)*2*int64(driftPPM) + 999_999) / 1_000_000
+	return min(int(drift)+2, et-1)
 }

@@ -103,7 +103,8 @@ func (w *world) buildSchedule(root *prng.Rand) (faults.Schedule, error) {
 	}
 	kinds, _ := parseFaultKinds(o.Faults)
 	g := faults.GenOptions{Nodes: o.hosts(), Voters: o.Nodes, DurationNs: o.DurationNs,
-		ElectionTimeoutNs: int64(o.ElectionTicks) * o.TickNs, Intensity: o.Intensity, Kinds: kinds}
+		ElectionTimeoutNs: int64(o.ElectionTicks) * o.TickNs, Intensity: o.Intensity, Kinds: kinds,
+		MaxDriftPPM: int64(o.MaxDriftPPM)}
 	if len(kinds) == 0 {
 		g.Intensity = 0
 	}

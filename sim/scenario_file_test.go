@@ -194,7 +194,7 @@ func parseExpectation(f []string) (scExpect, error) {
 func TestParseScenarioErrors(t *testing.T) {
 	const opts = "options -nodes=3 -duration=5s -tick=10ms -election-ticks=10 -heartbeat-ticks=1 " +
 		"-prevote=on -checkquorum=on -clients=1 -keys=1 -request-gap=10ms -client-timeout=100ms " +
-		"-latency-min=1ms -latency-max=2ms -fsync=1ms -max-entries=64 -max-inflight=64 -snapshot-entries=never -read-modes=log -intensity=1 -faults=none -spares=none -membership=joint -max-ops=10\n"
+		"-latency-min=1ms -latency-max=2ms -fsync=1ms -max-entries=64 -max-inflight=64 -snapshot-entries=never -read-modes=log -intensity=1 -faults=none -spares=none -membership=joint -max-drift=100000 -max-ops=10\n"
 	const sched = "schedule\nnodes 3\nquiet 4s\nend 5s\n1s crash n1\n2s restart n1\n"
 	good := opts + "seed 1\n" + sched + "expect\nverdict pass\nleader-at 2s != none\n"
 	sc, err := parseScenario(good)
