@@ -29,6 +29,8 @@ const (
 	evReplayMid                          // replay-leader: the leader's cuts heal
 	evReplayDepose                       // replay-leader: host node crashes if it still leads; gen = its incarnation
 	evReplayRestart                      // replay-leader: host node restarts if the fault crashed it
+	evCalm                               // a calm span of the fault phase begins (every fault healed)
+	evCalmJudge                          // the leader bound of that span expires
 )
 
 // event is one entry of the loop's queue.
@@ -126,6 +128,12 @@ func (w *world) handle(at int64, ev event) {
 		w.applyFault(ev.idx)
 	case evFaultEnd:
 		w.endLeaderFault(ev.idx)
+	case evCalm:
+		w.tr.Begin(at, 0, "calm").End()
+		w.live.CalmStart(at)
+	case evCalmJudge:
+		w.tr.Begin(at, 0, "calm-judge").End()
+		w.live.CalmJudge(at)
 	case evQuiet:
 		w.tr.Begin(at, 0, "quiet").End()
 		w.live.QuietStart(at)
