@@ -3,6 +3,8 @@ package checker
 import (
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 )
 
 // Timeouts are the run's timing options the liveness bounds derive from.
@@ -63,6 +65,8 @@ type Liveness struct {
 	retired    map[int]bool   // nodes removed from the cluster for good
 	maxTerm    uint64         // highest term of a node not retired
 	leaderAtNs int64          // first time >= quietNs with a leader of maxTerm; -1 none
+	calmNs     int64          // start of the calm span being judged; -1 none
+	calmLed    bool           // some node led maxTerm since calmNs
 	pending    map[int]pendingOp
 	first      *Violation
 }
@@ -75,7 +79,39 @@ type pendingOp struct {
 // NewLiveness checks against bounds (see DeriveBounds).
 func NewLiveness(b LivenessBounds) *Liveness {
 	return &Liveness{bounds: b, roles: map[int]uint64{}, terms: map[int]uint64{}, retired: map[int]bool{},
-		leaderAtNs: -1, pending: map[int]pendingOp{}}
+		leaderAtNs: -1, calmNs: -1, pending: map[int]pendingOp{}}
+}
+
+// CalmStart begins a calm span of the fault phase (every fault healed; see
+// faults.Schedule.CalmSpans) that lasts longer than LeaderNs. The leader
+// bound of the quiet phase holds there too: CalmJudge, called LeaderNs
+// later, reports a violation unless some node led the highest term
+// meanwhile.
+func (l *Liveness) CalmStart(atNs int64) {
+	l.calmNs, l.calmLed = atNs, l.leading()
+}
+
+// CalmJudge ends the calm span begun by CalmStart (see there).
+func (l *Liveness) CalmJudge(atNs int64) {
+	if l.calmNs < 0 {
+		return
+	}
+	if !l.calmLed && l.first == nil {
+		l.first = &Violation{Check: CheckLiveness, AtNs: atNs, Nodes: slices.Sorted(maps.Keys(l.roles)),
+			Msg: fmt.Sprintf("no leader: no node led the highest term %d within %s of the calm span (faults healed) from %s",
+				l.maxTerm, FormatNs(l.bounds.LeaderNs), FormatNs(l.calmNs))}
+	}
+	l.calmNs = -1
+}
+
+// leading reports whether some node leads the highest term.
+func (l *Liveness) leading() bool {
+	for _, term := range l.roles {
+		if term == l.maxTerm {
+			return true
+		}
+	}
+	return false
 }
 
 // QuietStart marks the start of the quiet phase; later calls are ignored.
@@ -122,13 +158,11 @@ func (l *Liveness) Retire(atNs int64, node int) {
 func (l *Liveness) InQuiet() bool { return l.quiet }
 
 func (l *Liveness) noteLeader(atNs int64) {
-	if !l.quiet || l.leaderAtNs >= 0 {
-		return
+	if l.calmNs >= 0 && !l.calmLed {
+		l.calmLed = l.leading()
 	}
-	for _, term := range l.roles {
-		if term == l.maxTerm {
-			l.leaderAtNs = atNs
-		}
+	if l.quiet && l.leaderAtNs < 0 && l.leading() {
+		l.leaderAtNs = atNs
 	}
 }
 

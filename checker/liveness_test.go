@@ -69,3 +69,18 @@ func TestLivenessRetire(t *testing.T) {
 	require.Nil(t, l.Check(5000), "node 1 leads the highest term of the members")
 	require.True(t, l.InQuiet())
 }
+
+func TestLivenessCalmSpan(t *testing.T) {
+	l := NewLiveness(LivenessBounds{LeaderNs: 100, OpNs: 300})
+	l.CalmStart(10)
+	l.Role(50, 1, 1, true)
+	l.CalmJudge(110)
+	require.Nil(t, l.Check(10_000), "a leader came within the bound; not quiet yet")
+	l.Role(200, 1, 1, false)
+	l.CalmStart(300)
+	l.Role(350, 2, 2, false) // a campaign that never wins
+	l.CalmJudge(400)
+	v := l.Check(10_000)
+	require.Equal(t, &Violation{Check: CheckLiveness, AtNs: 400,
+		Msg: "no leader: no node led the highest term 2 within 0.000000100s of the calm span (faults healed) from 0.000000300s"}, v)
+}

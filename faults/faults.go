@@ -48,7 +48,7 @@
 //     to be overwritten by such a node. Overlapping crash-new-leader
 //     windows are invalid.
 //   - replay-leader carries Node 0 and opens a window [AtNs, UntilNs) in
-//     three parts, split at a third of it (mid). At AtNs it resolves the
+//     two parts, split at a third of it (mid). At AtNs it resolves the
 //     leader L as isolate-leader does (none: a no-op) and draws helpers,
 //     ceil(Nodes/2)-2 of the other nodes (none on 3 or 4 nodes): L and
 //     its helpers, a minority, are cut off from the rest, both ways.
@@ -58,13 +58,14 @@
 //     on, every other node seen leading is crashed half an election
 //     timeout later, for two election timeouts (to UntilNs at most), so L
 //     is likely to lead again, with the helpers' votes. All through the
-//     window the network keeps a copy of the last successful AppendEntries
-//     reply each node sends L in the term L led at AtNs, and sends the
-//     copies to L again each time L becomes leader of a later term before
-//     UntilNs: a duplicate, delayed across elections. A correct leader
-//     drops replies of an older term; one that takes them believes a
-//     helper stores L's old, overwritten entries and tells it to commit
-//     them. Overlapping replay-leader windows are invalid.
+//     window the network keeps a copy of the successful AppendEntries reply
+//     with the highest index each node sends L in the term L led at AtNs,
+//     and sends the copies to L again (from their senders, as new messages)
+//     each time L becomes leader of a later term before UntilNs: a
+//     duplicate, delayed across elections. A correct leader drops replies
+//     of an older term; one that takes them believes a helper stores L's
+//     old, overwritten entries and tells it to commit them. Overlapping
+//     replay-leader windows are invalid.
 //   - A window (flap, isolate-leader, crash-leader, crash-voter,
 //     crash-new-leader, replay-leader, partition-leader) ends at UntilNs before
 //     the actions listed at that time. Validate keeps crash, pause and

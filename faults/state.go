@@ -214,3 +214,40 @@ func (st *state) quietError() error {
 	})
 	return err
 }
+
+// CalmSpans returns the spans [from, to) of the fault phase in which no
+// fault is in force: after the actions at from (and once every window open
+// then has ended), every node is up and running, no link is cut, clogged or
+// has options, no node drifts and no window is open, until the next action
+// at to (QuietAtNs after the last one). Sorted and disjoint. s must be valid.
+func (s Schedule) CalmSpans() [][2]int64 {
+	st := newState(s.Nodes)
+	var out [][2]int64
+	if len(s.Actions) == 0 || s.Actions[0].AtNs > 0 {
+		out = append(out, [2]int64{0, s.QuietAtNs})
+		if len(s.Actions) > 0 {
+			out[0][1] = s.Actions[0].AtNs
+		}
+	}
+	until := int64(-1) // latest end of the windows opened so far
+	for i := 0; i < len(s.Actions); {
+		t := s.Actions[i].AtNs
+		for ; i < len(s.Actions) && s.Actions[i].AtNs == t; i++ {
+			a := s.Actions[i]
+			if err := st.apply(a); err != nil {
+				panic(fmt.Sprintf("faults: CalmSpans of an invalid schedule: action %d: %v", i, err))
+			}
+			if isWindow(a) {
+				until = max(until, a.UntilNs)
+			}
+		}
+		next := s.QuietAtNs
+		if i < len(s.Actions) {
+			next = s.Actions[i].AtNs
+		}
+		if from := max(t, until); from < next && st.quietError() == nil {
+			out = append(out, [2]int64{from, next})
+		}
+	}
+	return out
+}

@@ -56,6 +56,19 @@ type memberReq struct {
 // operator gives up on it (it is traced as abandoned).
 const maxPollsPerRequest = 10_000
 
+// idle reports whether no membership change is under way: no request in
+// progress and every removed host already shut down. Only then is a calm
+// span of the fault phase held to the leader bound (a leader removed by
+// C_new steps down, and a removed host may campaign until it is retired).
+func (op *operator) idle() bool {
+	for id, r := range op.retiring {
+		if r && !op.retired[id] {
+			return false
+		}
+	}
+	return len(op.active) == 0
+}
+
 func (w *world) initOperator() {
 	op := &w.op
 	op.member = make([]bool, len(w.hosts))

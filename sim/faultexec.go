@@ -17,6 +17,15 @@ func (w *world) scheduleFaults() {
 		}
 	}
 	w.push(w.sched.QuietAtNs, event{kind: evQuiet})
+	// The quiet phase's leader bound, also in the calm spans of the fault
+	// phase long enough to judge it.
+	leaderNs := w.liveBounds().LeaderNs
+	for _, sp := range w.sched.CalmSpans() {
+		if sp[1]-sp[0] > leaderNs {
+			w.push(sp[0], event{kind: evCalm})
+			w.push(sp[0]+leaderNs, event{kind: evCalmJudge})
+		}
+	}
 }
 
 // applyFault carries out action i of the schedule at its time.

@@ -31,6 +31,8 @@ const (
 	evReplayRestart                      // replay-leader: host node restarts if the fault crashed it
 	evRetire                             // host node shuts down for good (its removal committed)
 	evOperator                           // the operator polls (membership requests); gen 1: an extra poll at an election
+	evCalm                               // a calm span of the fault phase begins (every fault healed)
+	evCalmJudge                          // the leader bound of that span expires
 )
 
 // event is one entry of the loop's queue.
@@ -129,6 +131,16 @@ func (w *world) handle(at int64, ev event) {
 		w.applyFault(ev.idx)
 	case evFaultEnd:
 		w.endLeaderFault(ev.idx)
+	case evCalm:
+		if !w.op.idle() {
+			w.tr.Begin(at, 0, "calm").Str("skip", "membership").End()
+			break
+		}
+		w.tr.Begin(at, 0, "calm").End()
+		w.live.CalmStart(at)
+	case evCalmJudge:
+		w.tr.Begin(at, 0, "calm-judge").End()
+		w.live.CalmJudge(at)
 	case evQuiet:
 		w.tr.Begin(at, 0, "quiet").End()
 		w.live.QuietStart(at)
