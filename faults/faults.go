@@ -66,8 +66,26 @@
 //     of an older term; one that takes them believes a helper stores L's
 //     old, overwritten entries and tells it to commit them. Overlapping
 //     replay-leader windows are invalid.
+//   - config-split carries Node 0 and opens a window [AtNs, UntilNs) over
+//     membership changes (Ongaro's single-server race, raft-dev 2015). The
+//     first time in it that a leader L proposes a configuration entry that
+//     adds a voter V, L and V are cut off from every other host, both ways,
+//     so the entry reaches none of them. Until then, remove-node requests
+//     arriving in the window are held (the operator takes them up at that
+//     moment): a second operator's removal lands just after the first's
+//     addition. When a leader of a later term is elected on the other side,
+//     nodes that granted it their votes and are voters of L's new
+//     configuration (first the one the operator is asked to remove) move
+//     to L's side at once, before they store that leader's entries, until
+//     L's side holds a quorum of that configuration. At UntilNs the cuts
+//     heal. A core that lets the new leader change the configuration
+//     before it commits an entry of its term then commits a removal with a
+//     quorum of the smaller set, while L's side, a quorum of L's set, can
+//     elect a leader that lacks it. Drawn with the membership requests
+//     (the race plan, membership.go), not as an episode. Overlapping
+//     config-split windows are invalid.
 //   - A window (flap, isolate-leader, crash-leader, crash-voter,
-//     crash-new-leader, replay-leader, partition-leader) ends at UntilNs before
+//     crash-new-leader, replay-leader, partition-leader, config-split) ends at UntilNs before
 //     the actions listed at that time. Validate keeps crash, pause and
 //     crash-leader out of a crash-leader window including its end, and a
 //     new flap on a link out of the previous one there, end included.
@@ -121,13 +139,14 @@ const (
 	AddNode         Kind = "add-node"         // membership: Node joins as a learner, catches up, becomes a voter
 	RemoveNode      Kind = "remove-node"      // membership: Node leaves the configuration and is shut down
 	ReplaceNode     Kind = "replace-node"     // membership: To joins (as add-node), then From leaves, in one change
+	ConfigSplit     Kind = "config-split"     // until UntilNs, cut a leader off as it proposes a voter change; move a voter of the next leader to its side
 	PartitionLeader Kind = "partition-leader" // cut the leader off from the other nodes until UntilNs; its drift := DriftPPM, theirs := -DriftPPM
 )
 
 // AllKinds lists every kind in a stable order.
 var AllKinds = []Kind{Partition, OneWay, Cut, Isolate, Heal, HealLink, Crash,
 	Restart, Pause, Resume, Skew, Drift, Link, Flap, Clog, Unclog,
-	IsolateLeader, CrashLeader, CrashVoter, CrashNewLeader, ReplayLeader, PartitionLeader, AddNode, RemoveNode, ReplaceNode}
+	IsolateLeader, CrashLeader, CrashVoter, CrashNewLeader, ReplayLeader, PartitionLeader, ConfigSplit, AddNode, RemoveNode, ReplaceNode}
 
 // Action is one timed fault. Only the fields its Kind uses may be non-zero
 // (Validate enforces it), so the text and JSON forms carry the same data.
@@ -167,7 +186,8 @@ const MaxNodes = 64
 // sum of the times of ending actions (restart, resume, unclog, heal,
 // heallink and resets: skew 0, drift 0, link without options) plus the
 // lengths UntilNs-AtNs of window actions (flap, isolate-leader,
-// crash-leader, crash-voter, crash-new-leader, replay-leader, partition-leader).
+// crash-leader, crash-voter, crash-new-leader, replay-leader, partition-leader,
+// config-split).
 // Every shrink candidate is strictly smaller.
 type Size struct {
 	Actions     int

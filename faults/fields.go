@@ -49,6 +49,7 @@ var kindFields = map[Kind]field{
 	RemoveNode:      fNode,
 	ReplaceNode:     fFrom | fTo,
 	PartitionLeader: fUntil | fDrift,
+	ConfigSplit:     fUntil,
 }
 
 // presentFields returns the fields of a that are not zero. Ratio{0, d} with

@@ -121,6 +121,13 @@ func TestGenerateKindsAndIntensity(t *testing.T) {
 			counts[a.Kind]++
 		}
 	}
+	withSpare := opts(5, 100)
+	withSpare.Voters = 4
+	for seed := range uint64(50) {
+		for _, a := range genSeed(seed, withSpare).Actions {
+			counts[a.Kind]++
+		}
+	}
 	for _, k := range EpisodeKinds {
 		require.Positive(t, counts[k], "kind %s never drawn", k)
 	}

@@ -21,18 +21,23 @@ func IsRequest(k Kind) bool { return k == AddNode || k == RemoveNode || k == Rep
 // maxMembershipSteps bounds the requests of one schedule.
 const maxMembershipSteps = MaxNodes + 1
 
-// drawMembership appends the membership requests for o.Voters < o.Nodes.
+// drawMembership appends the membership requests for o.Voters < o.Nodes:
+// one time in two (when config-split is among the kinds) the race plan,
+// otherwise the plan described above.
 func (g *gen) drawMembership(rng *prng.Rand) {
+	last := g.quiet - g.o.MinEpisodeNs()
+	if last < 0 {
+		return
+	}
+	if g.splitAllowed() && rng.Bool() && g.drawRacePlan(rng, last) {
+		return
+	}
 	voters := make([]int, g.o.Voters)
 	for i := range voters {
 		voters[i] = i + 1
 	}
 	spares := g.o.Nodes - g.o.Voters
 	steps := min(spares+rng.IntN(2), maxMembershipSteps)
-	last := g.quiet - g.o.MinEpisodeNs()
-	if last < 0 {
-		return
-	}
 	times := make([]int64, steps)
 	for i := range times {
 		times[i] = rng.Range(0, last)
@@ -65,4 +70,69 @@ func (g *gen) drawMembership(rng *prng.Rand) {
 			voters = slices.Delete(voters, i, i+1)
 		}
 	}
+}
+
+// splitAllowed reports whether config-split is among the kinds.
+func (g *gen) splitAllowed() bool {
+	return g.o.Intensity > 0 && (len(g.o.Kinds) == 0 || slices.Contains(g.o.Kinds, ConfigSplit))
+}
+
+// drawRacePlan draws the shape of Ongaro's single-server race: with an
+// even number of voters (at least four), a spare joins and, half an
+// election timeout to one later, a voter is asked to leave, in a
+// config-split window opened with the join. An odd number of voters is
+// first made even by a join (if two spares are left) or a leave (if five
+// voters or more), 3 to 6 election timeouts earlier, so that change is
+// done. It reports false, drawing nothing, if the voters cannot be made
+// even or there is no time.
+func (g *gen) drawRacePlan(rng *prng.Rand, last int64) bool {
+	et := g.o.ElectionTimeoutNs
+	voters, spares := g.o.Voters, g.o.Nodes-g.o.Voters
+	var prep Action
+	switch {
+	case voters%2 == 0 && voters >= 4:
+	case voters%2 == 1 && spares >= 2 && voters >= 3:
+		prep = Action{Kind: AddNode, Node: voters + 1}
+	case voters%2 == 1 && voters >= 5:
+		prep = Action{Kind: RemoveNode, Node: 1 + rng.IntN(voters)}
+	default:
+		return false
+	}
+	lead := int64(0)
+	if prep.Kind != "" {
+		lead = rng.Range(3*et, 6*et)
+	}
+	gap := rng.Range(0, et)
+	if last < lead+gap {
+		return false
+	}
+	t := rng.Range(lead, last-gap)
+	members := make([]int, 0, g.o.Nodes)
+	for n := 1; n <= voters; n++ {
+		members = append(members, n)
+	}
+	joiner := g.o.Nodes // the last spare joins in the race
+	if prep.Kind != "" {
+		prep.AtNs = t - lead
+		g.actions = append(g.actions, prep)
+		if prep.Kind == AddNode {
+			members = append(members, prep.Node)
+		} else {
+			members = slices.DeleteFunc(members, func(n int) bool { return n == prep.Node })
+		}
+	}
+	g.actions = append(g.actions,
+		Action{AtNs: t, Kind: AddNode, Node: joiner},
+		Action{AtNs: t + gap, Kind: RemoveNode, Node: members[rng.IntN(len(members))]})
+	g.drawConfigSplit(rng, t)
+	return true
+}
+
+// drawConfigSplit opens a config-split window at t, 8 to 10 election
+// timeouts long (a learner's catch-up, two elections and a change to
+// commit) within MinEpisodeNs..MaxEpisodeNs, ending by QuietAtNs.
+func (g *gen) drawConfigSplit(rng *prng.Rand, t int64) {
+	hi := min(10*g.o.ElectionTimeoutNs, g.o.MaxEpisodeNs())
+	d := rng.Range(max(min(8*g.o.ElectionTimeoutNs, hi), g.o.MinEpisodeNs()), hi)
+	g.actions = append(g.actions, Action{AtNs: t, Kind: ConfigSplit, UntilNs: min(t+d, g.quiet)})
 }

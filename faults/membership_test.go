@@ -33,10 +33,11 @@ func TestMembershipText(t *testing.T) {
 
 // TestGenerateMembership: each spare joins once (add or replace), removals
 // keep two voters, requests come in time order before the last episode
-// slot, and schedules without spares have no requests.
+// slot, the race plan opens config-split as the last spare joins, and
+// schedules without spares have no requests.
 func TestGenerateMembership(t *testing.T) {
 	o := GenOptions{Nodes: 6, Voters: 4, DurationNs: 30 * sec, ElectionTimeoutNs: 200 * ms(1), Intensity: 30, MaxDriftPPM: 100_000}
-	pairs := 0
+	pairs, races := 0, 0
 	for seed := range uint64(200) {
 		s := Generate(prng.New(seed), o)
 		require.Equal(t, 4, s.Voters)
@@ -70,9 +71,21 @@ func TestGenerateMembership(t *testing.T) {
 				voters = slices.DeleteFunc(voters, func(v int) bool { return v == a.Node })
 			}
 		}
-		require.Equal(t, map[int]bool{5: true, 6: true}, joined, "seed %d:\n%s", seed, s)
+		split := slices.IndexFunc(s.Actions, func(a Action) bool { return a.Kind == ConfigSplit })
+		if split < 0 {
+			require.Equal(t, map[int]bool{5: true, 6: true}, joined, "seed %d:\n%s", seed, s)
+			continue
+		}
+		// The race plan: the last spare joins as the window opens; a leave follows.
+		races++
+		require.True(t, joined[6], "seed %d:\n%s", seed, s)
+		require.True(t, slices.ContainsFunc(s.Actions, func(a Action) bool {
+			return a.Kind == AddNode && a.Node == 6 && a.AtNs == s.Actions[split].AtNs
+		}), "seed %d:\n%s", seed, s)
+		require.Len(t, voters, 4, "seed %d: an even number of voters after the race", seed)
 	}
 	require.Greater(t, pairs, 20, "some requests come two at once")
+	require.Greater(t, races, 20, "some schedules draw the race plan")
 
 	o.Voters = 0
 	for seed := range uint64(50) {

@@ -16,6 +16,7 @@ type state struct {
 	voterCrashUntil  int64   // a crash-voter window is busy while AtNs <= this (-1: never)
 	newLeaderUntil   int64   // a crash-new-leader window is busy while AtNs <= this (-1: never)
 	replayUntil      int64   // a replay-leader window is busy while AtNs <= this (-1: never)
+	splitUntil       int64   // a config-split window is busy while AtNs <= this (-1: never)
 	driftLeaderUntil int64   // a drifting partition-leader window holds every clock while AtNs <= this (-1: never)
 }
 
@@ -24,7 +25,7 @@ func newState(n int) *state {
 	st := &state{n: n, crashed: make([]bool, n+1), paused: make([]bool, n+1),
 		drift: make([]int64, n+1), cut: make([]bool, m), opts: make([]bool, m),
 		clog: make([]bool, m), flapUntil: make([]int64, m), leaderCrashUntil: -1, voterCrashUntil: -1,
-		newLeaderUntil: -1, replayUntil: -1, driftLeaderUntil: -1}
+		newLeaderUntil: -1, replayUntil: -1, splitUntil: -1, driftLeaderUntil: -1}
 	for i := range st.flapUntil {
 		st.flapUntil[i] = -1
 	}
@@ -116,6 +117,11 @@ func (st *state) applyOther(a Action) error {
 			return fmt.Errorf("a replay-leader window is open until %s", formatFixed(st.replayUntil, 9))
 		}
 		st.replayUntil = a.UntilNs
+	case ConfigSplit:
+		if a.AtNs <= st.splitUntil {
+			return fmt.Errorf("a config-split window is open until %s", formatFixed(st.splitUntil, 9))
+		}
+		st.splitUntil = a.UntilNs
 	case Restart:
 		if !st.crashed[a.Node] {
 			return fmt.Errorf("node %d is not crashed", a.Node)

@@ -12,7 +12,7 @@ func (w *world) scheduleFaults() {
 	for i, a := range w.sched.Actions {
 		w.push(a.AtNs, event{kind: evFault, idx: i})
 		if a.Kind == faults.IsolateLeader || a.Kind == faults.CrashLeader || a.Kind == faults.PartitionLeader ||
-			a.Kind == faults.CrashVoter || a.Kind == faults.CrashNewLeader || a.Kind == faults.ReplayLeader {
+			a.Kind == faults.CrashVoter || a.Kind == faults.CrashNewLeader || a.Kind == faults.ReplayLeader || a.Kind == faults.ConfigSplit {
 			w.push(a.UntilNs, event{kind: evFaultEnd, idx: i})
 		}
 	}
@@ -100,6 +100,8 @@ func (w *world) applyNodeFault(i int, a faults.Action) {
 		w.newLeader.untilNs = a.UntilNs
 	case faults.ReplayLeader:
 		w.startReplay(a.AtNs, a.UntilNs)
+	case faults.ConfigSplit:
+		w.startSplit(a.UntilNs)
 	case faults.IsolateLeader, faults.CrashLeader, faults.PartitionLeader:
 		n := w.currentLeader()
 		w.leaderOf[i] = n
@@ -132,6 +134,9 @@ func (w *world) endLeaderFault(i int) {
 		return
 	case faults.ReplayLeader:
 		w.endReplay()
+		return
+	case faults.ConfigSplit:
+		w.endSplit()
 		return
 	}
 	n := w.leaderOf[i]

@@ -232,6 +232,7 @@ func (h *host) send(msgs []raft.Message) {
 		switch m := &msgs[i]; {
 		case m.Type == raft.MsgVoteResp && !m.Reject:
 			h.w.votedNow(h.id)
+			h.w.splitVote(h.id, int(m.To), m.Term)
 		case m.Type == raft.MsgAppResp:
 			h.w.replayKeep(h.id, m)
 		}
@@ -245,6 +246,7 @@ func (h *host) observeRole(s raft.SoftState) {
 		w.inv.Leader(w.now(), h.id, st.Term)
 		w.leaderElected(h.id, st.Term)
 		w.replaySeen(h.id, st.Term)
+		w.splitSeen(h.id, st.Term)
 	}
 	if s.Role != raft.Leader && h.role == raft.Leader {
 		w.leaderLost(h.id)

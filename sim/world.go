@@ -77,6 +77,7 @@ type world struct {
 	voter     voterFault         // the open crash-voter window, if any
 	newLeader newLeaderFault     // the open crash-new-leader window, if any
 	replay    replayFault        // the open replay-leader window, if any
+	split     splitFault         // the open config-split window, if any
 	op        operator           // membership requests
 	linkOpts  simnet.LinkOptions // every link's options when no fault changes them
 }
