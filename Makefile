@@ -4,10 +4,11 @@ SEEDS     ?= 1-300
 FUZZTIME  ?= 1m
 BENCHTIME ?= 1s
 SEED      ?= 1
+SHRINKBUDGET ?= 200
 KERNEL    := ./internal/... ./clock/... ./simnet/... ./raft/... ./kv/...
 SIMRUN    := bin/simrun
 
-.PHONY: all test sim fuzz bench lint vet check-deps replay build clean
+.PHONY: all test sim fuzz bench lint vet check-deps replay build clean shrink-corpus
 
 all: lint test
 
@@ -26,6 +27,10 @@ sim: build
 ## fuzz: the native fuzz target over generated schedules, then a seed sweep.
 fuzz:
 	$(GO) test ./sim -run '^$$' -fuzz=FuzzCluster -fuzztime=$(FUZZTIME) -fuzzminimizetime=10x
+
+## shrink-corpus: shrink every regression entry and replay it from its artifact directory.
+shrink-corpus:
+	$(GO) test ./sim -run TestCorpusShrinks -sim.shrink-corpus=$(SHRINKBUDGET) -v -timeout 60m
 
 ## replay: replay one seed verbosely (SEED=N).
 replay: build
