@@ -50,7 +50,8 @@
 //   - replay-leader carries Node 0 and opens a window [AtNs, UntilNs) in
 //     two parts, split at a third of it (mid). At AtNs it resolves the
 //     leader L as isolate-leader does (none: a no-op) and draws helpers,
-//     ceil(Nodes/2)-2 of the other nodes (none on 3 or 4 nodes): L and
+//     ceil(V/2)-2 of the other V voters of its configuration (none for 3
+//     or 4 voters; learners and spares stay with the rest): L and
 //     its helpers, a minority, are cut off from the rest, both ways.
 //     Until mid, L may go on appending entries its helpers acknowledge
 //     but the majority side never sees. At mid, L's cuts heal; the

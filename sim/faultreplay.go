@@ -30,14 +30,17 @@ func (w *world) startReplay(atNs, untilNs int64) {
 	f.term, f.midNs = w.hosts[l].node.Status().Term, atNs+(untilNs-atNs)/3
 	f.group, f.kept = make([]bool, w.o.hosts()+1), make([]packet, w.o.hosts()+1)
 	f.group[l] = true
-	others := make([]int, 0, w.o.hosts())
-	for n := 1; n <= w.o.hosts(); n++ {
-		if n != l {
-			others = append(others, n)
+	// Helpers: ceil(V/2)-2 other voters of L's configuration, so L's group
+	// is a minority of it; learners and spares stay with the majority.
+	voters := w.hosts[l].node.Status().Config.Voters
+	others := make([]int, 0, len(voters))
+	for _, v := range voters {
+		if int(v) != l {
+			others = append(others, int(v))
 		}
 	}
 	w.faultRng.Shuffle(len(others), func(i, j int) { others[i], others[j] = others[j], others[i] })
-	for _, n := range others[:max(0, (w.o.hosts()+1)/2-2)] {
+	for _, n := range others[:max(0, (len(voters)+1)/2-2)] {
 		f.group[n] = true
 	}
 	f.eachCut(w.o.hosts(), func(a, b int) { _ = w.net.CutBoth(a, b) })
