@@ -104,6 +104,14 @@ func (g *gen) draw(k Kind, t, end int64) ([]Action, []resKey) {
 			stop.Kind = Restart
 		}
 		return []Action{a, stop}, []resKey{{resProc, n, 0}}
+	case PauseLeader:
+		// The leader is resolved at run time: it holds every pair and
+		// every process.
+		keys := g.cutKeys(0)
+		for n := 1; n <= g.o.Nodes; n++ {
+			keys = append(keys, resKey{resProc, n, 0})
+		}
+		return []Action{{AtNs: t, Kind: k, UntilNs: end}}, keys
 	case CrashLeader:
 		keys := make([]resKey, 0, g.o.Nodes)
 		for n := 1; n <= g.o.Nodes; n++ {

@@ -29,6 +29,13 @@
 //     the case a lease must survive). At UntilNs the cuts heal (heallink
 //     n<->*) and every clock's drift returns to 0. Validate wants no clock
 //     drifting at AtNs and no drift action in the window.
+//   - pause-leader carries Node 0, resolved at AtNs like isolate-leader: it
+//     cuts the leader's links to the other servers both ways (clients
+//     still reach it) and pauses its process; at two thirds of the window
+//     the process resumes, still cut off, and at UntilNs the cuts heal
+//     (heallink n<->*). A host that runs every tick it missed while paused
+//     finds its lease expired; one that drops them (a Go time.Ticker)
+//     answers reads on a lease the others no longer honour.
 //   - crash-voter carries Node 0 and opens a window [AtNs, UntilNs): each
 //     node that sends a granted vote (MsgVoteResp) in it is crashed at that
 //     moment, before any fsync still in progress completes, and restarted
@@ -86,7 +93,8 @@
 //     (the race plan, membership.go), not as an episode. Overlapping
 //     config-split windows are invalid.
 //   - A window (flap, isolate-leader, crash-leader, crash-voter,
-//     crash-new-leader, replay-leader, partition-leader, config-split) ends at UntilNs before
+//     crash-new-leader, replay-leader, partition-leader, pause-leader,
+//     config-split) ends at UntilNs before
 //     the actions listed at that time. Validate keeps crash, pause and
 //     crash-leader out of a crash-leader window including its end, and a
 //     new flap on a link out of the previous one there, end included.
@@ -141,13 +149,14 @@ const (
 	RemoveNode      Kind = "remove-node"      // membership: Node leaves the configuration and is shut down
 	ReplaceNode     Kind = "replace-node"     // membership: To joins (as add-node), then From leaves, in one change
 	ConfigSplit     Kind = "config-split"     // until UntilNs, cut a leader off as it proposes a voter change; move a voter of the next leader to its side
+	PauseLeader     Kind = "pause-leader"     // cut the leader off from the other servers and pause it; resume at 2/3, heal at UntilNs
 	PartitionLeader Kind = "partition-leader" // cut the leader off from the other nodes until UntilNs; its drift := DriftPPM, theirs := -DriftPPM
 )
 
 // AllKinds lists every kind in a stable order.
 var AllKinds = []Kind{Partition, OneWay, Cut, Isolate, Heal, HealLink, Crash,
 	Restart, Pause, Resume, Skew, Drift, Link, Flap, Clog, Unclog,
-	IsolateLeader, CrashLeader, CrashVoter, CrashNewLeader, ReplayLeader, PartitionLeader, ConfigSplit, AddNode, RemoveNode, ReplaceNode}
+	IsolateLeader, CrashLeader, CrashVoter, CrashNewLeader, ReplayLeader, PartitionLeader, PauseLeader, ConfigSplit, AddNode, RemoveNode, ReplaceNode}
 
 // Action is one timed fault. Only the fields its Kind uses may be non-zero
 // (Validate enforces it), so the text and JSON forms carry the same data.
@@ -188,7 +197,7 @@ const MaxNodes = 64
 // heallink and resets: skew 0, drift 0, link without options) plus the
 // lengths UntilNs-AtNs of window actions (flap, isolate-leader,
 // crash-leader, crash-voter, crash-new-leader, replay-leader, partition-leader,
-// config-split).
+// pause-leader, config-split).
 // Every shrink candidate is strictly smaller.
 type Size struct {
 	Actions     int

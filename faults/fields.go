@@ -50,6 +50,7 @@ var kindFields = map[Kind]field{
 	ReplaceNode:     fFrom | fTo,
 	PartitionLeader: fUntil | fDrift,
 	ConfigSplit:     fUntil,
+	PauseLeader:     fUntil,
 }
 
 // presentFields returns the fields of a that are not zero. Ratio{0, d} with

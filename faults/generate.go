@@ -28,7 +28,7 @@ type GenOptions struct {
 // with resume, skew/drift with a reset to 0, link with a reset to defaults,
 // clog with unclog; flap, crash-voter and the *-leader kinds are windows).
 var EpisodeKinds = []Kind{Partition, OneWay, Cut, Isolate, Crash, Pause, Skew,
-	Drift, Link, Flap, Clog, IsolateLeader, CrashLeader, CrashVoter, CrashNewLeader, ReplayLeader, PartitionLeader, ConfigSplit}
+	Drift, Link, Flap, Clog, IsolateLeader, CrashLeader, CrashVoter, CrashNewLeader, ReplayLeader, PartitionLeader, PauseLeader, ConfigSplit}
 
 const (
 	maxEpisodes = 500 // bound on episodes per schedule

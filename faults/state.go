@@ -81,8 +81,9 @@ func (st *state) apply(a Action) error {
 		st.drift[a.Node] = a.DriftPPM
 	case PartitionLeader:
 		return st.driftLeader(a)
-	case Skew, IsolateLeader, AddNode, RemoveNode, ReplaceNode:
-		// Skew keeps no state; isolate-leader heals itself at UntilNs.
+	case Skew, IsolateLeader, PauseLeader, AddNode, RemoveNode, ReplaceNode:
+		// Skew keeps no state; isolate-leader and pause-leader heal
+		// themselves at UntilNs.
 	default:
 		return st.applyOther(a)
 	}

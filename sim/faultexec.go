@@ -11,7 +11,7 @@ import (
 func (w *world) scheduleFaults() {
 	for i, a := range w.sched.Actions {
 		w.push(a.AtNs, event{kind: evFault, idx: i})
-		if a.Kind == faults.IsolateLeader || a.Kind == faults.CrashLeader || a.Kind == faults.PartitionLeader ||
+		if a.Kind == faults.IsolateLeader || a.Kind == faults.CrashLeader || a.Kind == faults.PartitionLeader || a.Kind == faults.PauseLeader ||
 			a.Kind == faults.CrashVoter || a.Kind == faults.CrashNewLeader || a.Kind == faults.ReplayLeader || a.Kind == faults.ConfigSplit {
 			w.push(a.UntilNs, event{kind: evFaultEnd, idx: i})
 		}
@@ -102,7 +102,7 @@ func (w *world) applyNodeFault(i int, a faults.Action) {
 		w.startReplay(a.AtNs, a.UntilNs)
 	case faults.ConfigSplit:
 		w.startSplit(a.UntilNs)
-	case faults.IsolateLeader, faults.CrashLeader, faults.PartitionLeader:
+	case faults.IsolateLeader, faults.CrashLeader, faults.PartitionLeader, faults.PauseLeader:
 		n := w.currentLeader()
 		w.leaderOf[i] = n
 		w.tr.Begin(w.now(), n, "resolve").Int("leader", int64(n)).End()
@@ -114,6 +114,10 @@ func (w *world) applyNodeFault(i int, a faults.Action) {
 			w.crash(n, false)
 		case faults.IsolateLeader:
 			_ = w.net.Isolate(n)
+		case faults.PauseLeader:
+			w.partitionLeader(n, 0)
+			w.hosts[n].pause()
+			w.push(a.AtNs+(a.UntilNs-a.AtNs)*2/3, event{kind: evLeaderResume, node: n})
 		default:
 			w.partitionLeader(n, a.DriftPPM)
 		}

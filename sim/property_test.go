@@ -136,7 +136,7 @@ func propKinds(nodes int) []faults.Kind {
 		switch k {
 		case faults.Crash, faults.Pause, faults.Skew, faults.Drift, faults.CrashLeader:
 			out = append(out, k)
-		case faults.CrashVoter, faults.CrashNewLeader, faults.ReplayLeader, faults.PartitionLeader, faults.ConfigSplit:
+		case faults.CrashVoter, faults.CrashNewLeader, faults.ReplayLeader, faults.PartitionLeader, faults.PauseLeader, faults.ConfigSplit:
 			// Not drawn here (their windows must not overlap, a drifting
 			// partition-leader holds every clock, which propHeld does not
 			// track yet, and config-split needs membership requests); the

@@ -31,6 +31,7 @@ const (
 	evReplayRestart                      // replay-leader: host node restarts if the fault crashed it
 	evRetire                             // host node shuts down for good (its removal committed)
 	evOperator                           // the operator polls (membership requests); gen 1: an extra poll at an election
+	evLeaderResume                       // pause-leader: the paused leader's process resumes
 	evCalm                               // a calm span of the fault phase begins (every fault healed)
 	evCalmJudge                          // the leader bound of that span expires
 )
@@ -132,6 +133,11 @@ func (w *world) handle(at int64, ev event) {
 		w.applyFault(ev.idx)
 	case evFaultEnd:
 		w.endLeaderFault(ev.idx)
+	case evLeaderResume:
+		w.tr.Begin(at, ev.node, "leader-resume").End()
+		if h := w.hosts[ev.node]; h.up && h.paused {
+			h.resume()
+		}
 	case evCalm:
 		if !w.op.idle() {
 			w.tr.Begin(at, 0, "calm").Str("skip", "membership").End()
