@@ -102,10 +102,12 @@
 // Membership (see membership.go): add-node, remove-node and replace-node
 // are requests to the cluster's operator, not faults. Hosts 1..Voters start
 // as the configuration; the others are spares, up but outside it. The
-// operator runs requests one at a time, in order, through whichever node
-// leads; a request that no longer makes sense (the node is already a
-// member, or gone) is skipped. A removed node is shut down for good once
-// its removal commits: later crash, restart or partition actions on it do
+// operator takes up each request when it arrives and works on all it
+// holds, offering their next steps in turn through whichever node leads
+// (a leader takes one configuration change at a time); a request that no
+// longer makes sense (the node is already a member, or gone) is skipped.
+// A removed node is shut down for good some election timeouts after its
+// removal commits: later crash, restart or partition actions on it do
 // nothing. Membership requests may coexist with any fault.
 //
 // Quiet phase: from QuietAtNs on nothing happens. Actions at exactly
