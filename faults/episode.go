@@ -49,7 +49,15 @@ func (g *gen) tryEpisode(k Kind) bool {
 		// one window (see the package doc).
 		lo = min(3*lo, g.o.MaxEpisodeNs())
 	}
-	d := g.draw64(lo, g.o.MaxEpisodeNs())
+	hi := g.o.MaxEpisodeNs()
+	if k == PartitionLeader {
+		// At most 4 election timeouts: what it tests (a lease read
+		// at the deposed leader after a write at the new one) happens
+		// within about one after the cut; short windows leave room for
+		// more of them.
+		hi = min(2*lo, hi)
+	}
+	d := g.draw64(lo, hi)
 	t := g.draw64(0, g.quiet-d)
 	acts, keys := g.draw(k, t, t+d)
 	for _, key := range keys {
@@ -84,12 +92,13 @@ func (g *gen) draw(k Kind, t, end int64) ([]Action, []resKey) {
 	case IsolateLeader:
 		return []Action{{AtNs: t, Kind: k, UntilNs: end}}, g.cutKeys(0)
 	case PartitionLeader:
-		// Three times in four the leader's clock runs slow and the others'
-		// fast: a deposed leader that still serves its clients, its lease
-		// measured on a slow clock against followers' fast vote fences.
+		// Seven times in eight the leader's clock runs slow and the
+		// others' fast, at the drift bound: a deposed leader that still
+		// serves its clients, its lease measured on a slow clock against
+		// followers' fast vote fences, where the lease margin is tightest.
 		a := Action{AtNs: t, Kind: k, UntilNs: end}
-		if g.rng.IntN(4) != 0 {
-			a.DriftPPM = -g.driftPPM()
+		if g.rng.IntN(8) != 0 {
+			a.DriftPPM = -g.o.MaxDriftPPM
 		}
 		keys := g.cutKeys(0)
 		for n := 1; n <= g.o.Nodes; n++ {

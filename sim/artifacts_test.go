@@ -13,10 +13,10 @@ import (
 // same trace hash and verdict, and its visualization carries the leader
 // terms and fault windows.
 func TestArtifactsReplay(t *testing.T) {
-	r, err := Run(8, Options{Defect: "ack-before-commit"})
+	r, err := Run(1, Options{Defect: "ack-before-commit"})
 	require.NoError(t, err)
-	require.Equal(t, Violation, r.Verdict, "seed 8 must catch ack-before-commit")
-	dir := filepath.Join(t.TempDir(), "seed-8")
+	require.Equal(t, Violation, r.Verdict, "seed 1 must catch ack-before-commit")
+	dir := filepath.Join(t.TempDir(), "seed-1")
 	require.NoError(t, WriteArtifacts(dir, r))
 	seed, o, err := LoadArtifacts(dir)
 	require.NoError(t, err)

@@ -15,10 +15,10 @@ import (
 // its term loses a committed entry in some.
 func TestConfigSplit(t *testing.T) {
 	if testing.Short() {
-		t.Skip("runs 16 clusters")
+		t.Skip("runs 24 clusters")
 	}
 	caught, moved := 0, 0
-	for seed := uint64(1); seed <= 8; seed++ {
+	for seed := uint64(1); seed <= 12; seed++ {
 		o := Options{Nodes: 4, Spares: 1, Membership: "single", Faults: "config-split", KeepTrace: true}
 		r, err := Run(seed, o)
 		require.NoError(t, err)
@@ -37,7 +37,7 @@ func TestConfigSplit(t *testing.T) {
 			caught++
 		}
 	}
-	t.Logf("split and moved in %d of 8 runs; the unsafe core caught in %d", moved, caught)
+	t.Logf("split and moved in %d of 12 runs; the unsafe core caught in %d", moved, caught)
 	require.GreaterOrEqual(t, moved, 4)
 	require.GreaterOrEqual(t, caught, 2)
 }
