@@ -70,7 +70,9 @@ func (d *disk) write(hs raft.HardState, ents []raft.Entry) {
 	if len(ents) > 0 {
 		from := ents[0].Index
 		if from <= d.snapIndex() || from > d.lastIndex()+1 {
-			panic(fmt.Sprintf("sim: disk append at %d outside (%d, %d]: below the snapshot or a gap",
+			// Raft's Ready breaks the storage contract: a Raft fault, so
+			// the run reports it as a raft-assertion, not a simulator panic.
+			panic(fmt.Sprintf("raft: Ready appends at %d outside the disk's (%d, %d]: below the snapshot or a gap",
 				from, d.snapIndex(), d.lastIndex()+1))
 		}
 		w.from = from
