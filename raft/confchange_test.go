@@ -165,6 +165,36 @@ func TestConf_RemoveLeader(t *testing.T) {
 	}
 }
 
+// A leader of two voters removes itself by a single-server change that
+// reaches no one: it holds the only copy of C_new = {2}, in which it is no
+// voter, and refuses node 2 its vote (its log is longer). It must still
+// campaign (thesis §4.2.2), win with node 2's vote, commit C_new and step
+// down; then node 2 leads alone. Before the fix the pair waited forever.
+func TestConf_RemovedLeaderCutOffStillCampaigns(t *testing.T) {
+	nw := newNetworkVoters(t, 2, ids(2))
+	nw.campaign(1)
+	require.Equal(t, Leader, nw.nodes[1].role)
+	nw.propose(1, "a")
+	nw.stabilize()
+	nw.isolate(1)
+	nw.proposeConf(1, cc(true, removeNode(1)))
+	nw.stabilize()
+	require.Equal(t, []uint64{2}, nw.config(1).Voters)
+	require.Equal(t, ids(2), nw.config(2).Voters)
+	nw.crash(1)
+	nw.restart(1) // a follower now, with C_new uncommitted in its log
+	nw.heal()
+	l := nw.tickUntilLeader(400)
+	require.NotZero(t, l)
+	nw.stabilize()
+	nw.tick(100)
+	require.Equal(t, uint64(2), nw.leader(), "node 2 leads once C_new commits")
+	require.Equal(t, []uint64{2}, nw.config(2).Voters)
+	idx := nw.propose(2, "b")
+	nw.stabilize()
+	require.GreaterOrEqual(t, nw.nodes[2].log.committed, idx)
+}
+
 // Replace a crashed node: 3 is down; 4 joins as a learner, then one joint
 // change swaps 4 in and 3 out; the new cluster tolerates another failure of its own.
 func TestConf_ReplaceCrashedNode(t *testing.T) {

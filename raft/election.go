@@ -1,11 +1,28 @@
 package raft
 
-// campaignNow starts a (pre-)election unless this node leads or is not a
-// voter of its configuration (learners and removed or joining nodes).
+import "slices"
+
+// campaignNow starts a (pre-)election unless this node leads or may not
+// campaign (see mayCampaign).
 func (n *Node) campaignNow() {
-	if n.role != Leader && n.isVoter(n.id) {
+	if n.role != Leader && n.mayCampaign() {
 		n.campaign(n.cfg.PreVote)
 	}
+}
+
+// mayCampaign: a voter of the configuration in force may campaign, and so
+// may a voter of the committed configuration while an uncommitted one that
+// removes it is in its log: it may still be needed to commit that change
+// (thesis §4.2.2; a leader that removed itself and was cut off holds the
+// only copy, and refuses its votes to the others). Its own vote counts only
+// where it is a voter. Learners and spares never campaign.
+func (n *Node) mayCampaign() bool {
+	if n.isVoter(n.id) {
+		return true
+	}
+	b := n.log.base.cs
+	return n.log.conf().index > n.log.committed &&
+		(slices.Contains(b.Voters, n.id) || slices.Contains(b.VotersOutgoing, n.id))
 }
 
 // campaign asks every peer for a vote (or a pre-vote, for the term after
