@@ -1,6 +1,7 @@
 package raft
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -193,6 +194,34 @@ func TestConf_RemovedLeaderCutOffStillCampaigns(t *testing.T) {
 	idx := nw.propose(2, "b")
 	nw.stabilize()
 	require.GreaterOrEqual(t, nw.nodes[2].log.committed, idx)
+}
+
+// With CheckQuorum, a node ignores vote requests while it heard from a
+// leader within an election timeout (leader stickiness). A learner never
+// campaigns, so its timer must not restart either: once its leader is
+// silent for an election timeout it answers votes, which a candidate of a
+// configuration that promotes it needs. Before the fix it answered only in
+// the ticks between ET and its randomized timeout, and a joint change cut
+// off with its leader left the cluster without a leader (sim seed 805).
+func TestConf_LearnerAnswersVotesOnceLeaderSilent(t *testing.T) {
+	nw := newNetworkVoters(t, 3, ids(2), func(c *Config) { c.CheckQuorum = true })
+	nw.tick(5 * nw.nodes[1].cfg.ElectionTicks)
+	l := nw.tickUntilLeader(100)
+	nw.proposeConf(l, cc(false, addLearner(3)))
+	nw.stabilize()
+	require.Equal(t, []uint64{3}, nw.config(3).Learners)
+	require.NotZero(t, nw.nodes[3].lead)
+	nw.crash(1)
+	nw.crash(2)
+	n3 := nw.nodes[3]
+	for range 4 * n3.cfg.ElectionTicks {
+		n3.Tick()
+	}
+	last := n3.log.lastIndex()
+	require.NoError(t, n3.Step(Message{From: 2, To: 3, Type: MsgVote, Term: n3.term + 1, Index: last, LogTerm: n3.log.lastTerm()}))
+	rd := n3.Ready()
+	require.True(t, slices.ContainsFunc(rd.Messages, func(m Message) bool { return m.Type == MsgVoteResp && m.To == 2 && !m.Reject }),
+		"the learner grants the vote: %v", rd.Messages)
 }
 
 // Replace a crashed node: 3 is down; 4 joins as a learner, then one joint

@@ -179,7 +179,11 @@ func (n *Node) tick() {
 		n.tickLeader()
 		return
 	}
-	if n.electionElapsed >= n.randomizedTimeout {
+	// Only a node that may campaign restarts its timer: a learner's keeps
+	// running past the election timeout, so once its leader is silent that
+	// long, leader stickiness no longer makes it ignore vote requests (it
+	// may be a voter of the configuration a candidate runs under).
+	if n.electionElapsed >= n.randomizedTimeout && n.mayCampaign() {
 		n.electionElapsed = 0
 		n.campaignNow()
 	}
