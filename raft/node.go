@@ -158,8 +158,16 @@ func (n *Node) becomeLeader() {
 	last := n.log.lastIndex()
 	members := n.log.conf().members
 	n.prs = make(map[uint64]*progress, len(members)+1)
+	// Each follower is probed from just after our commit index, not after
+	// our last entry: everything above it may be missing or different on a
+	// follower, so the first App re-sends it (a few uncommitted entries)
+	// and a lagging follower needs no probe round trip to get there. A
+	// follower that diverges later than that receives Apps whose entries
+	// all match what it holds, and must not commit its own suffix beyond
+	// them (Defects.FollowerCommitLeader). Any next index is safe: the
+	// consistency check on prev decides (§5.3).
 	for _, p := range slices.Concat(members, []uint64{n.id}) {
-		n.prs[p] = &progress{next: last + 1, inflights: newInflight(n.cfg.MaxInflightMsgs)}
+		n.prs[p] = &progress{next: n.log.committed + 1, inflights: newInflight(n.cfg.MaxInflightMsgs)}
 	}
 	self := n.prs[n.id]
 	self.match = last

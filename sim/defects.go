@@ -33,25 +33,14 @@ var defects = []struct {
 	{DefectInfo{"truncate-on-match", "a follower truncates its log on a stale AppendEntries whose entries match", "log-matching, acked-write-lost"},
 		func(d *defectSet) { d.raft.TruncateOnMatch = true }},
 	// follower-commit-leader needs a follower to accept an AppendEntries that
-	// ends before its first entry differing from the leader's (index d), with
-	// a leader commit >= d. In this core the first AppendEntries a diverging
-	// follower accepts in a term starts at d-1 and so holds entry d, and
-	// appending it truncates the rest: the leader's next index starts past
-	// its log (>= d, since it holds every committed entry); it drops only on
-	// a rejection of the probe in flight, to the follower's hint, the last
-	// index <= the probe whose term is <= the leader's term there, which is
-	// >= d-1 (the term at d-1 is shared and no greater), then the leader's
-	// own last index <= hint with a term <= the follower's there, again
-	// >= d-1; an index whose terms match is below d (log matching); next
-	// falls to match+1 only from replies in the term, which the diverging
-	// follower sends only after that first append (its commit is <= d-1, so
-	// it never answers "below my commit" first); a snapshot the leader sends
-	// ends at next-1 or later, >= d-1.
-	// Duplicated, delayed or reordered messages do not change this: replies
-	// carry the term, stale rejections are ignored (probe: next-1 must equal
-	// the rejected index; replicate: it must exceed match).
+	// ends before its first entry differing from the leader's, with a leader
+	// commit past it. A leader probing from after its last entry never sends
+	// one (its next index lands on the first difference); this core's leader
+	// probes from after its commit index, so Apps whose entries all match a
+	// diverging follower's come first, and with one entry per message the
+	// leader's commit overtakes them.
 	{DefectInfo{"follower-commit-leader", "a follower sets commit to leaderCommit without bounding it by its last new entry",
-		"nothing: unreachable in this core, see sim/defects.go"},
+		"committed-entry, state-machine-safety: a new leader re-sends from its commit index, one entry per message"},
 		func(d *defectSet) { d.raft.FollowerCommitLeader = true }},
 	{DefectInfo{"match-from-log-len", "the leader sets a follower's match index from its own log length, not the reply", "state-machine-safety"},
 		func(d *defectSet) { d.raft.MatchFromLogLen = true }},
