@@ -104,25 +104,13 @@ func (st *state) applyOther(a Action) error {
 		}
 		return st.stop(a)
 	case CrashVoter:
-		if a.AtNs <= st.voterCrashUntil {
-			return fmt.Errorf("a crash-voter window is open until %s", formatFixed(st.voterCrashUntil, 9))
-		}
-		st.voterCrashUntil = a.UntilNs
+		return exclusiveWindow(&st.voterCrashUntil, a)
 	case CrashNewLeader:
-		if a.AtNs <= st.newLeaderUntil {
-			return fmt.Errorf("a crash-new-leader window is open until %s", formatFixed(st.newLeaderUntil, 9))
-		}
-		st.newLeaderUntil = a.UntilNs
+		return exclusiveWindow(&st.newLeaderUntil, a)
 	case ReplayLeader:
-		if a.AtNs <= st.replayUntil {
-			return fmt.Errorf("a replay-leader window is open until %s", formatFixed(st.replayUntil, 9))
-		}
-		st.replayUntil = a.UntilNs
+		return exclusiveWindow(&st.replayUntil, a)
 	case ConfigSplit:
-		if a.AtNs <= st.splitUntil {
-			return fmt.Errorf("a config-split window is open until %s", formatFixed(st.splitUntil, 9))
-		}
-		st.splitUntil = a.UntilNs
+		return exclusiveWindow(&st.splitUntil, a)
 	case Restart:
 		if !st.crashed[a.Node] {
 			return fmt.Errorf("node %d is not crashed", a.Node)
@@ -257,4 +245,14 @@ func (s Schedule) CalmSpans() [][2]int64 {
 		}
 	}
 	return out
+}
+
+// exclusiveWindow opens window a of a kind whose windows may not overlap;
+// *until is the end of the last one opened (-1: none).
+func exclusiveWindow(until *int64, a Action) error {
+	if a.AtNs <= *until {
+		return fmt.Errorf("a %s window is open until %s", a.Kind, formatFixed(*until, 9))
+	}
+	*until = a.UntilNs
+	return nil
 }
