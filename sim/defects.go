@@ -58,11 +58,11 @@ var defects = []struct {
 		func(d *defectSet) { d.raft.SnapshotRollback = true }},
 	{DefectInfo{"snapshot-drops-suffix", "a follower installing a snapshot of a prefix it holds discards the acknowledged entries after it", "raft-assertion (a heartbeat commits past the shortened log)"},
 		func(d *defectSet) { d.raft.SnapshotDropsSuffix = true }},
-	{DefectInfo{"single-server-unsafe", "a single-server membership change is accepted before the leader committed an entry of its term", "leader-completeness (or two leaders in a term): the config-split fault of the race plan, in a sweep (seed 58 in 1-1000), and the scripted race (testdata/scenarios/single-server-race.txt)"},
+	{DefectInfo{"single-server-unsafe", "a single-server membership change is accepted before the leader committed an entry of its term", "leader-completeness (or two leaders in a term): the config-split fault of the race plan (corpus seed 58), and the scripted race (testdata/scenarios/single-server-race.txt)"},
 		func(d *defectSet) { d.raft.SingleServerUnsafe = true }},
-	{DefectInfo{"pause-drops-ticks", "a resumed host runs one tick for all those it missed while paused (a Go time.Ticker drops them), so a paused leader's lease clock stood still", "linearizability of lease reads: the pause-leader fault in a sweep (seed 90 in 1-1000), and scenario lease-pause-drops-ticks"},
+	{DefectInfo{"pause-drops-ticks", "a resumed host runs one tick for all those it missed while paused (a Go time.Ticker drops them), so a paused leader's lease clock stood still", "linearizability of lease reads: the pause-leader fault (corpus seed 90), and scenario lease-pause-drops-ticks"},
 		func(d *defectSet) { d.pauseDropsTicks = true }},
-	{DefectInfo{"lease-ignores-drift", "lease reads trust the lease for the whole election timeout, ignoring clock drift and tick phase", "linearizability of lease reads: the partition-leader fault at the drift bound, a deposed leader answering a lease read after the new leader committed a write (the default sweep, about one seed in 80; seed 37); scenario lease-ignores-drift"},
+	{DefectInfo{"lease-ignores-drift", "lease reads trust the lease for the whole election timeout, ignoring clock drift and tick phase", "linearizability of lease reads: the partition-leader fault at the drift bound, a deposed leader answering a lease read after the new leader committed a write (corpus seed 37); scenario lease-ignores-drift"},
 		func(d *defectSet) { d.raft.LeaseIgnoresDrift = true }},
 }
 
