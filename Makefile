@@ -5,7 +5,7 @@ FUZZTIME  ?= 1m
 BENCHTIME ?= 1s
 SEED      ?= 1
 SHRINKBUDGET ?= 200
-KERNEL    := ./internal/... ./clock/... ./simnet/... ./raft/... ./kv/...
+KERNEL    := ./internal/... ./clock/... ./simnet/... ./raft/... ./kv/... ./replica/...
 SIMRUN    := bin/simrun
 
 .PHONY: all test sim fuzz bench lint vet check-deps replay build clean shrink-corpus
@@ -46,13 +46,22 @@ lint: vet
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	if [ -n "$$out" ]; then echo "gofmt would change: $$out"; exit 1; fi
 
-## check-deps: raft/ imports no package of this project, and no time, rand or sync.
+## check-deps: the cores (raft/, paxos/) import the standard library only, without
+## time, rand or sync; replica/ (the contract) imports nothing of ours; sim/
+## knows the contract, never a protocol.
+CORES := $(wildcard raft paxos)
 check-deps:
-	@bad=$$($(GO) list -deps ./raft/... | grep -E '^(time|math/rand|math/rand/v2|crypto/rand|sync)$$' || true); \
-	if [ -n "$$bad" ]; then echo "check-deps: raft/ reaches $$bad"; exit 1; fi
-	@own=$$($(GO) list -deps ./raft/... | grep '^github.com/faultline-sim/faultline/' | grep -v '/raft' || true); \
-	if [ -n "$$own" ]; then echo "check-deps: raft/ imports $$own"; exit 1; fi
-	@echo "check-deps: raft/ uses the standard library only, without time, rand or sync"
+	@for core in $(CORES); do \
+	  bad=$$($(GO) list -deps ./$$core/... | grep -E '^(time|math/rand|math/rand/v2|crypto/rand|sync)$$' || true); \
+	  if [ -n "$$bad" ]; then echo "check-deps: $$core/ reaches $$bad"; exit 1; fi; \
+	  own=$$($(GO) list -deps ./$$core/... | grep '^github.com/faultline-sim/faultline/' | grep -v "/$$core" || true); \
+	  if [ -n "$$own" ]; then echo "check-deps: $$core/ imports $$own"; exit 1; fi; \
+	done
+	@own=$$($(GO) list -deps ./replica | grep '^github.com/faultline-sim/faultline/' | grep -v '/replica$$' || true); \
+	if [ -n "$$own" ]; then echo "check-deps: replica/ imports $$own"; exit 1; fi
+	@proto=$$($(GO) list -deps ./sim | grep -E '^github.com/faultline-sim/faultline/(raft|paxos|replica/.+)$$' || true); \
+	if [ -n "$$proto" ]; then echo "check-deps: sim/ imports a protocol: $$proto"; exit 1; fi
+	@echo "check-deps: $(CORES) use the standard library only, without time, rand or sync; replica/ imports nothing of ours; sim/ no protocol"
 
 clean:
 	rm -rf bin

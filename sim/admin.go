@@ -7,7 +7,7 @@ import (
 
 	"github.com/faultline-sim/faultline/faults"
 	"github.com/faultline-sim/faultline/internal/prng"
-	"github.com/faultline-sim/faultline/raft"
+	"github.com/faultline-sim/faultline/replica"
 )
 
 // The operator: membership requests of the schedule (add-node, remove-node,
@@ -141,7 +141,7 @@ func (w *world) operatorStep(i int) bool {
 	}
 	h := w.hosts[l]
 	st := h.node.Status()
-	if st.ConfigIndex > st.Commit || st.Config.IsJoint() {
+	if st.ConfigIndex > st.Commit || st.Membership.IsJoint() {
 		return true // the last change is not done yet
 	}
 	cc, status := w.nextChange(a, h, st)
@@ -149,20 +149,20 @@ func (w *world) operatorStep(i int) bool {
 		w.finishRequest(i, status)
 		return true
 	}
-	if len(cc.Changes) == 0 {
+	if len(cc.Steps) == 0 {
 		return false // waiting for a learner to catch up: offer the next request
 	}
 	if !w.batchPromotions(&cc, i, h, st) {
 		return false // another joining node is still catching up
 	}
-	idx, _, err := h.node.ProposeConfChange(cc)
+	idx, err := h.node.ChangeConfig(cc)
 	line := w.tr.Begin(w.now(), l, "operator").Str("propose", describeChange(cc))
 	switch {
 	case err == nil:
 		line.Int("i", int64(idx)).End()
-		w.splitOnChange(l, cc, st.Config) // config-split: may cut l off before the entry leaves
+		w.splitOnChange(l, cc, st.Membership) // config-split: may cut l off before the entry leaves
 		h.pump()
-	case errors.Is(err, raft.ErrInvalidConfChange):
+	case errors.Is(err, replica.ErrConfigRejected):
 		line.Str("err", "invalid").End()
 		w.finishRequest(i, "skipped")
 	default:
@@ -174,52 +174,52 @@ func (w *world) operatorStep(i int) bool {
 // nextChange is the change that moves the committed configuration st.Config
 // toward request a; status is non-empty when the request is done or cannot
 // be done.
-func (w *world) nextChange(a faults.Action, h *host, st raft.Status) (raft.ConfChange, string) {
-	cs := st.Config
+func (w *world) nextChange(a faults.Action, h *host, st replica.Status) (replica.ConfigChange, string) {
+	cs := st.Membership
 	single := w.o.Membership == "single"
 	isVoter := func(n int) bool { return slices.Contains(cs.Voters, uint64(n)) }
 	isLearner := func(n int) bool { return slices.Contains(cs.Learners, uint64(n)) }
-	one := func(t raft.ConfChangeType, n int) raft.ConfChange {
-		return raft.ConfChange{Changes: []raft.ConfChangeSingle{{Type: t, NodeID: uint64(n)}}, Simple: single}
+	one := func(t replica.ConfigStepType, n int) replica.ConfigChange {
+		return replica.ConfigChange{Steps: []replica.ConfigStep{{Type: t, Node: uint64(n)}}, Simple: single}
 	}
 	// join brings n in as a learner and promotes it once caught up; with
 	// also (joint mode) the promotion removes that voter in the same change.
-	join := func(n, also int) (raft.ConfChange, string) {
+	join := func(n, also int) (replica.ConfigChange, string) {
 		switch {
 		case w.op.retired[n]:
-			return raft.ConfChange{}, "skipped"
+			return replica.ConfigChange{}, "skipped"
 		case !isVoter(n) && !isLearner(n):
-			return one(raft.ConfAddLearner, n), ""
+			return one(replica.AddLearner, n), ""
 		case isLearner(n) && !w.caughtUp(h, n, st):
-			return raft.ConfChange{}, ""
+			return replica.ConfigChange{}, ""
 		case isLearner(n):
-			cc := one(raft.ConfAddVoter, n)
+			cc := one(replica.AddVoter, n)
 			if also > 0 && !single && isVoter(also) {
-				cc.Changes = append(cc.Changes, raft.ConfChangeSingle{Type: raft.ConfRemoveNode, NodeID: uint64(also)})
+				cc.Steps = append(cc.Steps, replica.ConfigStep{Type: replica.RemoveNode, Node: uint64(also)})
 			}
 			return cc, ""
 		}
-		return raft.ConfChange{}, "done"
+		return replica.ConfigChange{}, "done"
 	}
 	switch a.Kind {
 	case faults.AddNode:
 		if isVoter(a.Node) {
-			return raft.ConfChange{}, "done"
+			return replica.ConfigChange{}, "done"
 		}
 		return join(a.Node, 0)
 	case faults.RemoveNode:
 		if !isVoter(a.Node) && !isLearner(a.Node) {
-			return raft.ConfChange{}, "done"
+			return replica.ConfigChange{}, "done"
 		}
-		return one(raft.ConfRemoveNode, a.Node), ""
+		return one(replica.RemoveNode, a.Node), ""
 	default: // ReplaceNode
 		if cc, status := join(a.To, a.From); status != "done" {
 			return cc, status
 		}
 		if isVoter(a.From) || isLearner(a.From) {
-			return one(raft.ConfRemoveNode, a.From), ""
+			return one(replica.RemoveNode, a.From), ""
 		}
-		return raft.ConfChange{}, "done"
+		return replica.ConfigChange{}, "done"
 	}
 }
 
@@ -228,8 +228,8 @@ func (w *world) nextChange(a faults.Action, h *host, st raft.Status) (raft.ConfC
 // enter in one C_old,new (seed 001: C4 and C5 at once). It reports false
 // while another joining node is still catching up, for at most
 // batchWaitElections election timeouts of request i.
-func (w *world) batchPromotions(cc *raft.ConfChange, i int, h *host, st raft.Status) bool {
-	if cc.Simple || cc.Changes[0].Type != raft.ConfAddVoter {
+func (w *world) batchPromotions(cc *replica.ConfigChange, i int, h *host, st replica.Status) bool {
+	if cc.Simple || cc.Steps[0].Type != replica.AddVoter {
 		return true
 	}
 	patient := w.op.active[i].polls < batchWaitElections*w.o.ElectionTicks
@@ -238,18 +238,18 @@ func (w *world) batchPromotions(cc *raft.ConfChange, i int, h *host, st raft.Sta
 			continue
 		}
 		more, status := w.nextChange(w.sched.Actions[r.idx], h, st)
-		if status != "" || len(more.Changes) > 0 && more.Changes[0].Type == raft.ConfRemoveNode {
+		if status != "" || len(more.Steps) > 0 && more.Steps[0].Type == replica.RemoveNode {
 			continue
 		}
-		if len(more.Changes) == 0 || more.Changes[0].Type != raft.ConfAddVoter {
+		if len(more.Steps) == 0 || more.Steps[0].Type != replica.AddVoter {
 			if patient {
 				return false
 			}
 			continue
 		}
-		for _, c := range more.Changes {
-			if !slices.ContainsFunc(cc.Changes, func(x raft.ConfChangeSingle) bool { return x.NodeID == c.NodeID }) {
-				cc.Changes = append(cc.Changes, c)
+		for _, c := range more.Steps {
+			if !slices.ContainsFunc(cc.Steps, func(x replica.ConfigStep) bool { return x.Node == c.Node }) {
+				cc.Steps = append(cc.Steps, c)
 			}
 		}
 	}
@@ -262,7 +262,7 @@ const batchWaitElections = 3
 
 // caughtUp reports whether the leader knows learner n holds the committed
 // log but for at most catchUpLag entries (those in flight under load).
-func (w *world) caughtUp(leader *host, n int, st raft.Status) bool {
+func (w *world) caughtUp(leader *host, n int, st replica.Status) bool {
 	m, ok := leader.node.Match(uint64(n))
 	return ok && m > 0 && m+catchUpLag >= st.Commit
 }
@@ -276,10 +276,10 @@ func (w *world) finishRequest(i int, status string) {
 }
 
 // describeChange prints a change for the trace: "+l4 +v4 -3 single".
-func describeChange(cc raft.ConfChange) string {
+func describeChange(cc replica.ConfigChange) string {
 	s := ""
-	for _, c := range cc.Changes {
-		s += [...]string{"", "+v", "+l", "-"}[c.Type] + strconv.FormatUint(c.NodeID, 10) + " "
+	for _, c := range cc.Steps {
+		s += [...]string{"", "+v", "+l", "-"}[c.Type] + strconv.FormatUint(c.Node, 10) + " "
 	}
 	if cc.Simple {
 		return s + "single"
@@ -289,7 +289,7 @@ func describeChange(cc raft.ConfChange) string {
 
 // configApplied is called when host node applies the configuration entry
 // at index: the checker learns it, and members it dropped are retired.
-func (w *world) configApplied(node int, index uint64, cs raft.ConfState) {
+func (w *world) configApplied(node int, index uint64, cs replica.Membership) {
 	voters := slices.Concat(cs.Voters, cs.VotersOutgoing)
 	slices.Sort(voters)
 	ids := make([]int, 0, len(voters))

@@ -4,7 +4,7 @@ import (
 	"fmt"
 
 	"github.com/faultline-sim/faultline/faults"
-	"github.com/faultline-sim/faultline/raft"
+	"github.com/faultline-sim/faultline/replica"
 )
 
 // scheduleFaults puts every action of the schedule on the queue.
@@ -200,8 +200,8 @@ func (w *world) restart(n int) {
 func (w *world) currentLeader() int {
 	best, term := 0, uint64(0)
 	for _, h := range w.hosts[1:] {
-		if h.up && !h.paused && h.role == raft.Leader {
-			if t := h.node.Status().Term; t > term {
+		if h.up && !h.paused && h.role == replica.Leader {
+			if t := h.node.Status().Epoch; t > term {
 				best, term = h.id, t
 			}
 		}

@@ -2,7 +2,7 @@ package sim
 
 import (
 	"github.com/faultline-sim/faultline/internal/prng"
-	"github.com/faultline-sim/faultline/raft"
+	"github.com/faultline-sim/faultline/replica"
 )
 
 // newLeaderFault is the state of a crash-new-leader window: until untilNs,
@@ -31,23 +31,23 @@ type newLeaderFault struct {
 // crash at its first commit of the term. The ratio and the downtime were
 // tuned on commit-old-term with only this fault and max-entries=1 (seeds
 // 1-200): 1/2 and one to two timeouts caught 25, these 49.
-func (w *world) leaderCommitting(h *host, rd *raft.Ready) {
+func (w *world) leaderCommitting(h *host, rd *replica.Ready) {
 	f := &w.newLeader
-	if h.role != raft.Leader || w.now() >= f.untilNs {
+	if h.role != replica.Leader || w.now() >= f.untilNs {
 		return
 	}
 	if f.seenTerm == nil {
 		f.seenTerm = make([]uint64, len(w.hosts))
 		f.armed = make([]bool, len(w.hosts))
 	}
-	switch term := h.node.Status().Term; {
+	switch term := h.node.Status().Epoch; {
 	case f.seenTerm[h.id] != term:
 		f.seenTerm[h.id] = term
 		f.armed[h.id] = w.faultRng.Chance(prng.R(1, 4))
 		if f.armed[h.id] {
 			return
 		}
-	case f.armed[h.id] && rd.HardState.Commit > h.commit:
+	case f.armed[h.id] && rd.Commit > h.commit:
 		f.armed[h.id] = false
 	default:
 		return

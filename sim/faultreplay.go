@@ -1,7 +1,7 @@
 package sim
 
 import (
-	"github.com/faultline-sim/faultline/raft"
+	"github.com/faultline-sim/faultline/replica"
 )
 
 // replayFault is the state of a replay-leader window (see the faults
@@ -16,6 +16,7 @@ type replayFault struct {
 	group       []bool   // by id: L and its helpers
 	midNs       int64    // L's cuts heal here; deposing starts
 	kept        []packet // by sender id: its highest successful App reply to L in term (kind 0: none)
+	keptIndex   []uint64 // by sender id: the match index kept[id] carries
 }
 
 // startReplay opens a replay-leader window ending at untilNs.
@@ -27,12 +28,12 @@ func (w *world) startReplay(atNs, untilNs int64) {
 	if l == 0 {
 		return
 	}
-	f.term, f.midNs = w.hosts[l].node.Status().Term, atNs+(untilNs-atNs)/3
-	f.group, f.kept = make([]bool, w.o.hosts()+1), make([]packet, w.o.hosts()+1)
+	f.term, f.midNs = w.hosts[l].node.Status().Epoch, atNs+(untilNs-atNs)/3
+	f.group, f.kept, f.keptIndex = make([]bool, w.o.hosts()+1), make([]packet, w.o.hosts()+1), make([]uint64, w.o.hosts()+1)
 	f.group[l] = true
 	// Helpers: ceil(V/2)-2 other voters of L's configuration, so L's group
 	// is a minority of it; learners and spares stay with the majority.
-	voters := w.hosts[l].node.Status().Config.Voters
+	voters := w.hosts[l].node.Status().Membership.Voters
 	others := make([]int, 0, len(voters))
 	for _, v := range voters {
 		if int(v) != l {
@@ -83,7 +84,7 @@ func (w *world) replaySeen(n int, term uint64) {
 	case n == f.leader && term > f.term:
 		for from, p := range f.kept {
 			if p.kind != 0 {
-				w.tr.Begin(w.now(), n, "replay").Int("from", int64(from)).Int("i", int64(p.msg.Index)).End()
+				w.tr.Begin(w.now(), n, "replay").Int("from", int64(from)).Int("i", int64(f.keptIndex[from])).End()
 				w.send(from, n, p)
 			}
 		}
@@ -97,7 +98,7 @@ func (w *world) replaySeen(n int, term uint64) {
 // replayDepose crashes host n if it still leads, for two election timeouts.
 func (w *world) replayDepose(n int, gen uint64) {
 	h := w.hosts[n]
-	if !h.up || h.incarn != gen || h.role != raft.Leader || w.now() >= w.replay.untilNs {
+	if !h.up || h.incarn != gen || h.role != replica.Leader || w.now() >= w.replay.untilNs {
 		return
 	}
 	electionNs := int64(w.o.ElectionTicks) * w.o.TickNs
@@ -106,13 +107,14 @@ func (w *world) replayDepose(n int, gen uint64) {
 
 // replayKeep copies a successful App reply that host from sends to L in
 // L's old term, keeping the highest one per sender.
-func (w *world) replayKeep(from int, m *raft.Message) {
+func (w *world) replayKeep(from int, m replica.Message, hd *replica.Header) {
 	f := &w.replay
-	if f.leader == 0 || int(m.To) != f.leader || m.Term != f.term || m.Reject || w.now() >= f.untilNs {
+	if f.leader == 0 || int(hd.To) != f.leader || hd.Epoch != f.term || hd.Reject || w.now() >= f.untilNs {
 		return
 	}
-	if k := &f.kept[from]; k.kind == 0 || k.msg.Index < m.Index {
+	if k := &f.kept[from]; k.kind == 0 || f.keptIndex[from] < hd.Index {
 		*k = packet{kind: pkRaft, msg: m.Clone()}
+		f.keptIndex[from] = hd.Index
 	}
 }
 
@@ -126,6 +128,6 @@ func (w *world) endReplay() {
 			_ = w.net.Uncut(b, a)
 		})
 	}
-	f.leader, f.group, f.kept = 0, nil, nil
+	f.leader, f.group, f.kept, f.keptIndex = 0, nil, nil, nil
 	w.endWindow(&f.crashWindow)
 }

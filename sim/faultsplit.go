@@ -4,7 +4,7 @@ import (
 	"slices"
 
 	"github.com/faultline-sim/faultline/faults"
-	"github.com/faultline-sim/faultline/raft"
+	"github.com/faultline-sim/faultline/replica"
 )
 
 // splitFault is the state of a config-split window (see the faults package
@@ -38,26 +38,26 @@ func (w *world) splitOpen() bool { return w.now() < w.split.untilNs }
 // and that voter off from every other host. (The next leader then has a
 // change left that its side can commit, a pending removal; had l removed a
 // voter, the next leader would most often propose the same removal.)
-func (w *world) splitOnChange(l int, cc raft.ConfChange, cs raft.ConfState) {
+func (w *world) splitOnChange(l int, cc replica.ConfigChange, cs replica.Membership) {
 	f := &w.split
 	if !w.splitOpen() || f.leader != 0 {
 		return
 	}
 	voters := slices.Clone(cs.Voters)
 	var added uint64
-	for _, c := range cc.Changes {
+	for _, c := range cc.Steps {
 		switch {
-		case c.Type == raft.ConfAddVoter && !slices.Contains(voters, c.NodeID):
-			voters = append(voters, c.NodeID)
-			added = c.NodeID
-		case c.Type == raft.ConfRemoveNode:
-			voters = slices.DeleteFunc(voters, func(v uint64) bool { return v == c.NodeID })
+		case c.Type == replica.AddVoter && !slices.Contains(voters, c.Node):
+			voters = append(voters, c.Node)
+			added = c.Node
+		case c.Type == replica.RemoveNode:
+			voters = slices.DeleteFunc(voters, func(v uint64) bool { return v == c.Node })
 		}
 	}
 	if added == 0 {
 		return
 	}
-	f.leader, f.term = l, w.hosts[l].node.Status().Term
+	f.leader, f.term = l, w.hosts[l].node.Status().Epoch
 	f.side[l], f.side[added] = true, true
 	for _, v := range voters {
 		f.voters[v] = true

@@ -65,6 +65,9 @@ func nonzero(s string, ok bool) string {
 }
 
 var optionFlags = []optionFlag{
+	{"protocol", "consensus protocol under test (simrun protocols lists them)",
+		func(o *Options) string { return o.protocol() }, // always: a replay line names its protocol
+		func(o *Options, s string) error { o.Protocol = s; return nil }},
 	intFlag("nodes", "cluster size, 1..9", func(o *Options) *int { return &o.Nodes }),
 	durFlag("duration", "virtual run length, quiet phase included", func(o *Options) *int64 { return &o.DurationNs }),
 	durFlag("tick", "virtual length of one Raft tick", func(o *Options) *int64 { return &o.TickNs }),

@@ -7,19 +7,19 @@ import (
 	"github.com/faultline-sim/faultline/checker"
 	"github.com/faultline-sim/faultline/clock"
 	"github.com/faultline-sim/faultline/kv"
-	"github.com/faultline-sim/faultline/raft"
+	"github.com/faultline-sim/faultline/replica"
 )
 
-// host is one server: a Raft node, its disk, the kv state machine and the
+// host is one server: a replica, its disk, the kv state machine and the
 // request handler, on its own clock. It follows the Ready contract: persist,
 // sync (fsync takes FsyncNs of virtual time), then send, apply, Advance.
 type host struct {
-	w    *world
-	id   int
-	clk  clock.NodeClock
-	disk disk
+	w     *world
+	id    int
+	clk   clock.NodeClock
+	store replica.Store // the disk: it survives crashes
 
-	node *raft.Node // nil while crashed
+	node replica.Replica // nil while crashed
 	kv   *kv.Store
 	up   bool // the process exists (not crashed)
 
@@ -30,17 +30,17 @@ type host struct {
 	tickLocal  int64    // local time (ns) of the next tick
 	tickHandle clock.Handle
 
-	rd      *raft.Ready // the Ready being synced, nil if none
-	synced  bool        // rd's fsync completed (while paused)
+	rd      *replica.Ready // the Ready being synced, nil if none
+	synced  bool           // rd's fsync completed (while paused)
 	waiting map[uint64]pendingReq
 	commit  uint64 // last commit index reported to the checker
 	lead    uint64 // last leader seen in a SoftState
-	role    raft.Role
+	role    replica.Role
 
-	applied  uint64         // last index applied to kv (or restored from a snapshot)
-	replayTo uint64         // commit index the disk held at boot: stale reads wait for it
-	conf     raft.ConfState // configuration at applied, for snapshots
-	reads    []pendingRead  // ReadIndex requests, in request order
+	applied  uint64        // last index applied to kv (or restored from a snapshot)
+	replayTo uint64        // commit index the disk held at boot: stale reads wait for it
+	snapAt   uint64        // index of the disk's latest snapshot
+	reads    []pendingRead // ReadIndex requests, in request order
 }
 
 // pendingReq is a client request proposed at an index, awaiting its apply.
@@ -59,14 +59,14 @@ const maxMissedTicks = 1000
 
 func (h *host) boot() {
 	w := h.w
-	cfg := raft.Config{
+	cfg := replica.Config{
 		ID: uint64(h.id), Peers: w.peers, ElectionTicks: w.o.ElectionTicks, HeartbeatTicks: w.o.HeartbeatTicks,
 		PreVote: w.o.PreVote == On, CheckQuorum: w.o.CheckQuorum == On,
-		MaxEntriesPerMsg: w.o.MaxEntries, MaxInflightMsgs: w.o.MaxInflight,
-		MaxSnapshotChunkBytes: snapshotChunkBytes, LeaseMarginTicks: leaseMarginTicks(w.o.ElectionTicks, w.o.MaxDriftPPM),
-		Storage: &h.disk, Rand: w.rng.Forkf("raft-%d-%d", h.id, h.incarn), Defects: w.defects.raft,
+		MaxEntries: w.o.MaxEntries, MaxInflight: w.o.MaxInflight,
+		LeaseMarginTicks: leaseMarginTicks(w.o.ElectionTicks, w.o.MaxDriftPPM),
+		Rand:             w.rng.Forkf("raft-%d-%d", h.id, h.incarn), Defect: w.o.Defect,
 	}
-	n, err := raft.NewNode(cfg)
+	n, err := w.proto.Boot(cfg, h.store)
 	if err != nil {
 		panic(fmt.Sprintf("sim: host %d cannot boot: %v", h.id, err))
 	}
@@ -74,7 +74,7 @@ func (h *host) boot() {
 	h.kv.NoDedup = w.defects.kvNoDedup
 	h.restoreFromDisk()
 	h.waiting, h.reads = map[uint64]pendingReq{}, nil
-	h.rd, h.synced, h.commit, h.lead, h.role = nil, false, 0, 0, raft.Follower
+	h.rd, h.synced, h.commit, h.lead, h.role = nil, false, 0, 0, replica.Follower
 	h.tickLocal = h.clk.Local(w.now()) + w.o.TickNs
 	h.armTick()
 }
@@ -127,9 +127,7 @@ func (h *host) receive(p packet) {
 	}
 	switch p.kind {
 	case pkRaft:
-		if err := h.node.Step(p.msg); err != nil && !errors.Is(err, raft.ErrInvalidMessage) {
-			panic(fmt.Sprintf("sim: host %d step %s: %v", h.id, p.msg, err))
-		}
+		h.node.Step(p.msg)
 	case pkReq:
 		h.handleRequest(&p.req)
 	}
@@ -153,7 +151,7 @@ func (h *host) pump() {
 			h.w.push(h.w.now()+h.w.o.FsyncNs, event{kind: evSynced, node: h.id, gen: h.incarn})
 			return
 		}
-		h.disk.sync()
+		h.store.Sync()
 		h.finish(rd)
 	}
 }
@@ -162,7 +160,7 @@ func (h *host) onSynced(gen uint64) {
 	if gen != h.incarn || !h.up || h.rd == nil {
 		return
 	}
-	h.disk.sync()
+	h.store.Sync()
 	if h.paused {
 		h.synced = true
 		return
@@ -173,52 +171,52 @@ func (h *host) onSynced(gen uint64) {
 	h.pump()
 }
 
-// persist writes what rd asks to the disk (unsynced) and tells the checker.
-func (h *host) persist(rd *raft.Ready) {
+// persist tells the checker what rd wrote to the disk (unsynced).
+func (h *host) persist(rd *replica.Ready) {
 	w := h.w
-	if rd.SoftState != nil {
-		h.observeRole(*rd.SoftState)
+	if rd.Role != nil {
+		h.observeRole(*rd.Role)
 	}
-	if !rd.Snapshot.IsEmpty() {
-		h.persistSnapshot(rd.Snapshot)
+	if rd.Snapshot != nil {
+		h.snapAt = rd.Snapshot.Index
+		w.inv.InstallSnapshot(w.now(), h.id, rd.Snapshot.Index)
 	}
-	h.disk.write(rd.HardState, rd.Entries)
-	if len(rd.Entries) > 0 {
-		w.inv.LogAppend(w.now(), h.id, logEntries(rd.Entries))
+	if len(rd.Appended) > 0 {
+		w.inv.LogAppend(w.now(), h.id, checkerLog(rd.Appended))
 	}
 }
 
 // finish sends, applies and advances a Ready whose writes are durable.
-func (h *host) finish(rd raft.Ready) {
+func (h *host) finish(rd replica.Ready) {
 	w := h.w
 	w.leaderCommitting(h, &rd) // crash-new-leader: may drop the messages and doom h
 	h.send(rd.Messages)
-	if t := rd.HardState.Term; t != 0 {
+	if t := rd.Epoch; t != 0 {
 		w.inv.Term(h.id, t)
 	}
-	if c := rd.HardState.Commit; c > h.commit {
+	if c := rd.Commit; c > h.commit {
 		h.commit = c
 		w.inv.Commit(w.now(), h.id, c)
 	}
-	if !rd.Snapshot.IsEmpty() {
+	if rd.Snapshot != nil {
 		h.applySnapshot(rd.Snapshot)
 	}
-	for _, e := range rd.CommittedEntries {
-		h.apply(e)
+	for i := range rd.Committed {
+		h.apply(&rd.Committed[i])
 	}
-	h.confirmReads(rd.ReadStates)
+	h.confirmReads(rd.Reads)
 	h.answerReads()
-	h.node.Advance(rd)
+	h.node.Advance()
 	h.maybeCompact()
 }
 
 // sendVotesEarly is the vote-before-persist defect: vote replies leave
 // before the term and vote they carry are durable. It returns the rest.
-func (h *host) sendVotesEarly(msgs []raft.Message) []raft.Message {
-	var rest []raft.Message
+func (h *host) sendVotesEarly(msgs []replica.Message) []replica.Message {
+	var rest []replica.Message
 	for _, m := range msgs {
-		if m.Type == raft.MsgVoteResp || m.Type == raft.MsgPreVoteResp {
-			h.send([]raft.Message{m})
+		if k := m.Header().Kind; k == replica.MsgVoteResp || k == replica.MsgPreVoteResp {
+			h.send([]replica.Message{m})
 		} else {
 			rest = append(rest, m)
 		}
@@ -226,43 +224,43 @@ func (h *host) sendVotesEarly(msgs []raft.Message) []raft.Message {
 	return rest
 }
 
-func (h *host) send(msgs []raft.Message) {
-	for i := range msgs {
-		h.w.send(h.id, int(msgs[i].To), packet{kind: pkRaft, msg: msgs[i]})
-		switch m := &msgs[i]; {
-		case m.Type == raft.MsgVoteResp && !m.Reject:
+func (h *host) send(msgs []replica.Message) {
+	for _, m := range msgs {
+		hd := m.Header()
+		h.w.send(h.id, int(hd.To), packet{kind: pkRaft, msg: m})
+		switch {
+		case hd.Kind == replica.MsgVoteResp && !hd.Reject:
 			h.w.votedNow(h.id)
-			h.w.splitVote(h.id, int(m.To), m.Term)
-		case m.Type == raft.MsgAppResp:
-			h.w.replayKeep(h.id, m)
+			h.w.splitVote(h.id, int(hd.To), hd.Epoch)
+		case hd.Kind == replica.MsgAppendResp:
+			h.w.replayKeep(h.id, m, &hd)
 		}
 	}
 }
 
-func (h *host) observeRole(s raft.SoftState) {
+func (h *host) observeRole(s replica.RoleChange) {
 	w := h.w
-	st := h.node.Status()
-	if s.Role == raft.Leader && h.role != raft.Leader {
-		w.inv.Leader(w.now(), h.id, st.Term)
-		w.leaderElected(h.id, st.Term)
-		w.replaySeen(h.id, st.Term)
-		w.splitSeen(h.id, st.Term)
+	if s.Role == replica.Leader && h.role != replica.Leader {
+		w.inv.Leader(w.now(), h.id, s.Epoch)
+		w.leaderElected(h.id, s.Epoch)
+		w.replaySeen(h.id, s.Epoch)
+		w.splitSeen(h.id, s.Epoch)
 	}
-	if s.Role != raft.Leader && h.role == raft.Leader {
+	if s.Role != replica.Leader && h.role == replica.Leader {
 		w.leaderLost(h.id)
 	}
 	h.role, h.lead = s.Role, s.Lead
-	h.dropReads(st.Term, s.Role)
-	w.live.Role(w.now(), h.id, st.Term, s.Role == raft.Leader)
+	h.dropReads(s.Epoch, s.Role)
+	w.live.Role(w.now(), h.id, s.Epoch, s.Role == replica.Leader)
 }
 
 // apply runs one committed entry on the state machine and answers its client.
-func (h *host) apply(e raft.Entry) {
+func (h *host) apply(e *replica.Entry) {
 	w := h.w
-	le := logEntry(e)
+	le := checker.LogEntry{Index: e.Index, Term: e.Epoch, Hash: e.Hash}
 	w.inv.Apply(w.now(), h.id, le.Index, le.Term, le.Hash)
 	h.noteApplied(e)
-	if e.Type != raft.EntryNormal || len(e.Data) == 0 {
+	if e.Kind != replica.EntryCommand {
 		return
 	}
 	res := h.kv.Apply(e.Index, e.Data)
@@ -272,7 +270,7 @@ func (h *host) apply(e raft.Entry) {
 		return
 	}
 	delete(h.waiting, e.Index)
-	if p.term != e.Term {
+	if p.term != e.Epoch {
 		return // another leader's entry took the index: the client will retry
 	}
 	if !w.defects.ackBeforeCommit || !p.write {
@@ -283,7 +281,7 @@ func (h *host) apply(e raft.Entry) {
 // handleRequest proposes a client's operation, or redirects the client.
 func (h *host) handleRequest(r *request) {
 	w := h.w
-	if r.op.Kind == kv.Get && w.defects.readLocal && h.role == raft.Leader {
+	if r.op.Kind == kv.Get && w.defects.readLocal && h.role == replica.Leader {
 		res := h.kv.Read(r.op.Key)
 		w.send(h.id, w.clientNet(int(r.op.Client)), packet{kind: pkResp, resp: response{seq: r.op.Seq, result: res, node: h.id}})
 		return
@@ -292,9 +290,9 @@ func (h *host) handleRequest(r *request) {
 		h.handleRead(r)
 		return
 	}
-	index, term, err := h.node.Propose(kv.Encode(r.op))
+	prop, err := h.node.Propose(kv.Encode(r.op))
 	from := w.clientNet(int(r.op.Client))
-	var nl *raft.NotLeaderError
+	var nl *replica.NotLeaderError
 	switch {
 	case errors.As(err, &nl):
 		w.send(h.id, from, packet{kind: pkResp, resp: response{seq: r.op.Seq, notLeader: true, leader: int(nl.Leader)}})
@@ -302,10 +300,10 @@ func (h *host) handleRequest(r *request) {
 	case err != nil:
 		return // dropped (too many uncommitted entries): the client retries
 	}
-	p := pendingReq{term: term, client: from, seq: r.op.Seq, write: r.op.Kind != kv.Get}
-	h.waiting[index] = p
+	p := pendingReq{term: prop.Epoch, client: from, seq: r.op.Seq, write: r.op.Kind != kv.Get}
+	h.waiting[prop.Index] = p
 	if w.defects.ackBeforeCommit && p.write {
-		le := checker.LogEntry{Index: index, Term: term, Hash: hashData(raft.EntryNormal, kv.Encode(r.op))}
+		le := checker.LogEntry{Index: prop.Index, Term: prop.Epoch, Hash: prop.Hash}
 		h.w.inv.Ack(h.w.now(), h.id, le.Index, le.Term, le.Hash)
 		w.send(h.id, from, packet{kind: pkResp, resp: response{seq: p.seq, guess: true}}) // the write has not happened yet
 	}
@@ -323,17 +321,17 @@ func (h *host) reply(p pendingReq, e checker.LogEntry, res kv.Result) {
 // crash stops the process; unsynced writes are lost (a prefix survives if torn).
 func (h *host) crash(torn bool) {
 	keep := 0
-	if torn && len(h.disk.pending) > 0 {
-		keep = h.w.faultRng.IntN(len(h.disk.pending) + 1)
+	if n := h.store.Pending(); torn && n > 0 {
+		keep = h.w.faultRng.IntN(n + 1)
 	}
-	h.disk.crash(keep)
+	h.store.Crash(keep)
 	h.w.loop.Cancel(h.tickHandle)
-	if h.role == raft.Leader {
+	if h.role == replica.Leader {
 		h.w.leaderLost(h.id)
 		h.w.live.Role(h.w.now(), h.id, 0, false)
 	}
 	h.node, h.kv, h.up, h.paused = nil, nil, false, false
-	h.inbox, h.missed, h.rd, h.waiting, h.role = nil, 0, nil, nil, raft.Follower
+	h.inbox, h.missed, h.rd, h.waiting, h.role = nil, 0, nil, nil, replica.Follower
 	h.reads = nil
 	h.incarn++
 }
@@ -341,8 +339,9 @@ func (h *host) crash(torn bool) {
 // restart boots the node from what its disk synced.
 func (h *host) restart() {
 	h.incarn++
-	h.w.inv.Term(h.id, h.disk.hard.Term)
-	h.w.inv.Restart(h.w.now(), h.id, logEntries(h.disk.logAfterSnapshot()), max(h.disk.hard.Commit, h.disk.snapIndex()))
+	rec := h.store.Recovered()
+	h.w.inv.Term(h.id, rec.Epoch)
+	h.w.inv.Restart(h.w.now(), h.id, checkerLog(rec.Log), rec.Commit)
 	h.boot()
 	h.pump()
 }

@@ -5,7 +5,7 @@ import (
 
 	"github.com/faultline-sim/faultline/checker"
 	"github.com/faultline-sim/faultline/kv"
-	"github.com/faultline-sim/faultline/raft"
+	"github.com/faultline-sim/faultline/replica"
 )
 
 // stats accumulates a run's counts and availability, in virtual time.
@@ -68,7 +68,7 @@ func (w *world) leaderTick(endNs int64) {
 
 // applied records the first time any replica applied a client's request:
 // the linearizability checker may use it to pin unknown operations.
-func (w *world) applied(e raft.Entry, res kv.Result) {
+func (w *world) applied(e *replica.Entry, res kv.Result) {
 	if e.Index <= w.stats.fatesUpTo {
 		return // applied before: state machine safety (checked) makes it the same entry
 	}

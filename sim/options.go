@@ -8,19 +8,21 @@ import (
 
 	"github.com/faultline-sim/faultline/faults"
 	"github.com/faultline-sim/faultline/internal/prng"
+	"github.com/faultline-sim/faultline/replica"
 )
 
 // Options fix a run. A zero field is drawn from the seed ("swarm testing", as
 // TigerBeetle's VOPR does), so one sweep covers many shapes of cluster. After
 // Draw every field is concrete, and Run prints them all first.
 type Options struct {
-	Nodes          int   `json:"nodes"`           // 1..9
-	DurationNs     int64 `json:"duration_ns"`     // whole run, quiet phase included
-	TickNs         int64 `json:"tick_ns"`         // one Raft tick on a node's own clock
-	ElectionTicks  int   `json:"election_ticks"`  // randomized timeout is [ET, 2ET)
-	HeartbeatTicks int   `json:"heartbeat_ticks"` // < ElectionTicks
-	PreVote        Flag  `json:"prevote"`
-	CheckQuorum    Flag  `json:"checkquorum"`
+	Protocol       string `json:"protocol"`        // replica protocol (simrun protocols); "" is raft
+	Nodes          int    `json:"nodes"`           // 1..9
+	DurationNs     int64  `json:"duration_ns"`     // whole run, quiet phase included
+	TickNs         int64  `json:"tick_ns"`         // one Raft tick on a node's own clock
+	ElectionTicks  int    `json:"election_ticks"`  // randomized timeout is [ET, 2ET)
+	HeartbeatTicks int    `json:"heartbeat_ticks"` // < ElectionTicks
+	PreVote        Flag   `json:"prevote"`
+	CheckQuorum    Flag   `json:"checkquorum"`
 
 	Clients         int    `json:"clients"`              // 1..64, one outstanding op each
 	Keys            int    `json:"keys"`                 // 1..64
@@ -166,9 +168,9 @@ func (o Options) Draw(seed uint64) Options {
 	// Membership changes in half the runs: one or two spares join (and a
 	// voter may leave), by joint consensus or by single-server changes. An
 	// explicit schedule says itself which hosts are spares.
-	given := o.Spares
+	given := o
 	o.Spares = pick(o.Spares, -1, -1, 1, 2)
-	if s := o.Schedule; s != nil && given == 0 {
+	if s := o.Schedule; s != nil && given.Spares == 0 {
 		o.Spares = -1
 		if s.Voters > 0 && s.Voters < s.Nodes {
 			o.Spares = s.Nodes - s.Voters
@@ -185,6 +187,46 @@ func (o Options) Draw(seed uint64) Options {
 	// there, 1 of 86 at the smaller ones (partition-leader, checkquorum
 	// on, lease reads).
 	o.MaxDriftPPM = pick(o.MaxDriftPPM, 50_000, 100_000, 200_000, 200_000, 200_000, 200_000, 200_000, 200_000)
+	o.Protocol = o.protocol()
+	if p := replica.Lookup(o.Protocol); p != nil {
+		o = o.fitCaps(p.Caps(), given)
+	}
+	return o
+}
+
+// protocol is the protocol's name, raft if none is set.
+func (o Options) protocol() string {
+	if o.Protocol == "" {
+		return "raft"
+	}
+	return o.Protocol
+}
+
+// fitCaps turns off what the protocol does not support among the options
+// that were drawn (given was the caller's); no draw is made, so the draws
+// stay those of every other protocol. A given option the protocol lacks is
+// left for Validate to refuse.
+func (o Options) fitCaps(c replica.Caps, given Options) Options {
+	if !c.PreVote && given.PreVote == Draw {
+		o.PreVote = Off
+	}
+	if !c.CheckQuorum && given.CheckQuorum == Draw {
+		o.CheckQuorum = Off
+	}
+	if !c.Membership && given.Spares == 0 {
+		o.Spares = -1
+	}
+	if !c.Snapshots && given.SnapshotEntries == 0 {
+		o.SnapshotEntries = -1
+	}
+	if given.ReadModes == "" {
+		modes, _ := parseReadModes(o.ReadModes)
+		kept := slices.DeleteFunc(modes, func(m string) bool { return m != "log" && !c.HasRead(m) })
+		if len(kept) == 0 {
+			kept = []string{"log"}
+		}
+		o.ReadModes = strings.Join(kept, ",")
+	}
 	return o
 }
 
@@ -293,18 +335,52 @@ func (o Options) Validate() error {
 	if _, err := parseReadModes(o.ReadModes); err != nil {
 		return fmt.Errorf("read-modes: %w", err)
 	}
-	if o.Defect != "" && !knownDefect(o.Defect) {
-		return fmt.Errorf("defect: unknown defect %q (simrun defects lists them)", o.Defect)
+	p := replica.Lookup(o.protocol())
+	if p == nil {
+		return fmt.Errorf("protocol: unknown protocol %q (simrun protocols lists them)", o.Protocol)
+	}
+	if o.Defect != "" && !knownDefect(p, o.Defect) {
+		return fmt.Errorf("defect: unknown defect %q for protocol %s (simrun defects lists them)", o.Defect, p.Name())
+	}
+	return o.validateCaps(p)
+}
+
+// validateCaps refuses an option the protocol does not support.
+func (o Options) validateCaps(p replica.Protocol) error {
+	c := p.Caps()
+	modes, _ := parseReadModes(o.ReadModes)
+	for _, m := range modes {
+		if m != "log" && !c.HasRead(m) {
+			return fmt.Errorf("read-modes: protocol %s has no %s reads", p.Name(), m)
+		}
+	}
+	switch {
+	case o.PreVote == On && !c.PreVote:
+		return fmt.Errorf("prevote: protocol %s has no Pre-Vote", p.Name())
+	case o.CheckQuorum == On && !c.CheckQuorum:
+		return fmt.Errorf("checkquorum: protocol %s has no CheckQuorum", p.Name())
+	case o.Spares > 0 && !c.Membership:
+		return fmt.Errorf("spares: protocol %s has no membership change", p.Name())
+	case o.SnapshotEntries > 0 && !c.Snapshots:
+		return fmt.Errorf("snapshot-entries: protocol %s has no snapshots", p.Name())
+	}
+	if o.Faults != "all" {
+		kinds, _ := parseFaultKinds(o.Faults)
+		for _, k := range kinds {
+			if slices.Contains(protocolFaults, k) && !c.HasFault(string(k)) {
+				return fmt.Errorf("faults: protocol %s does not support %s", p.Name(), k)
+			}
+		}
 	}
 	return nil
 }
 
 // String prints every option on one line, in a fixed order, with units.
 func (o Options) String() string {
-	return fmt.Sprintf("nodes=%d duration=%s tick=%s election=%dt heartbeat=%dt prevote=%s checkquorum=%s "+
+	return fmt.Sprintf("protocol=%s nodes=%d duration=%s tick=%s election=%dt heartbeat=%dt prevote=%s checkquorum=%s "+
 		"clients=%d keys=%d gap=%s timeout=%s latency=%s..%s fsync=%s max-entries=%d max-inflight=%d intensity=%d faults=%s defect=%s "+
 		"snapshot-entries=%s read-modes=%s spares=%s membership=%s max-drift=%dppm",
-		o.Nodes, fmtNs(o.DurationNs), fmtNs(o.TickNs), o.ElectionTicks, o.HeartbeatTicks, o.PreVote, o.CheckQuorum,
+		o.protocol(), o.Nodes, fmtNs(o.DurationNs), fmtNs(o.TickNs), o.ElectionTicks, o.HeartbeatTicks, o.PreVote, o.CheckQuorum,
 		o.Clients, o.Keys, fmtNs(o.RequestGapNs), fmtNs(o.ClientTimeoutNs), fmtNs(o.LatencyMinNs), fmtNs(o.LatencyMaxNs),
 		fmtNs(o.FsyncNs), o.MaxEntries, o.MaxInflight, o.Intensity, o.Faults, orNone(o.Defect),
 		countString(o.SnapshotEntries, "never"), o.ReadModes, countString(o.Spares, "none"), o.Membership, o.MaxDriftPPM)

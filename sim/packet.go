@@ -2,15 +2,14 @@ package sim
 
 import (
 	"github.com/faultline-sim/faultline/kv"
-	"github.com/faultline-sim/faultline/raft"
+	"github.com/faultline-sim/faultline/replica"
 )
 
-// packet is what the simulated network carries: a Raft message between
-// hosts, or a client request or reply. kind says which part is set. Held by
-// value, so a copy costs one allocation only for a message's entries.
+// packet is what the simulated network carries: a replica message between
+// hosts, or a client request or reply. kind says which part is set.
 type packet struct {
 	kind packetKind
-	msg  raft.Message
+	msg  replica.Message
 	req  request
 	resp response
 }

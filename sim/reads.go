@@ -7,7 +7,7 @@ import (
 
 	"github.com/faultline-sim/faultline/checker"
 	"github.com/faultline-sim/faultline/kv"
-	"github.com/faultline-sim/faultline/raft"
+	"github.com/faultline-sim/faultline/replica"
 )
 
 // Reads outside the log. A get carries a mode (request.mode, the checker's
@@ -91,7 +91,7 @@ func (h *host) leaseRead(from int, op kv.Op, idx uint64) {
 	h.reads = slices.DeleteFunc(h.reads, func(p pendingRead) bool { return p.ctx == ctx && !p.ready })
 	if len(h.reads) < maxHostReads {
 		h.reads = append(h.reads, pendingRead{ctx: ctx, client: from, seq: op.Seq, key: op.Key,
-			term: h.node.Status().Term, index: idx, ready: true})
+			term: h.node.Status().Epoch, index: idx, ready: true})
 	}
 }
 
@@ -99,7 +99,7 @@ func (h *host) leaseRead(from int, op kv.Op, idx uint64) {
 func (h *host) readIndex(from int, op kv.Op) {
 	ctx := readCtx(from, op.Seq)
 	err := h.node.ReadIndex([]byte(ctx))
-	var nl *raft.NotLeaderError
+	var nl *replica.NotLeaderError
 	switch {
 	case errors.As(err, &nl):
 		h.w.send(h.id, from, packet{kind: pkResp, resp: response{seq: op.Seq, notLeader: true, leader: int(nl.Leader)}})
@@ -111,11 +111,11 @@ func (h *host) readIndex(from int, op kv.Op) {
 	if len(h.reads) >= maxHostReads {
 		return // Raft will confirm it, but the host has no room: the client retries
 	}
-	h.reads = append(h.reads, pendingRead{ctx: ctx, client: from, seq: op.Seq, key: op.Key, term: h.node.Status().Term})
+	h.reads = append(h.reads, pendingRead{ctx: ctx, client: from, seq: op.Seq, key: op.Key, term: h.node.Status().Epoch})
 }
 
 // confirmReads marks the reads Raft confirmed (Ready.ReadStates).
-func (h *host) confirmReads(rs []raft.ReadState) {
+func (h *host) confirmReads(rs []replica.ReadState) {
 	for _, s := range rs {
 		k := slices.IndexFunc(h.reads, func(p pendingRead) bool { return p.ctx == string(s.Ctx) && !p.ready })
 		if k >= 0 {
@@ -138,9 +138,9 @@ func (h *host) answerReads() {
 
 // dropReads forgets the unconfirmed reads Raft dropped: all of them unless
 // the host still leads in the term it asked in.
-func (h *host) dropReads(term uint64, role raft.Role) {
+func (h *host) dropReads(term uint64, role replica.Role) {
 	h.reads = slices.DeleteFunc(h.reads, func(p pendingRead) bool {
-		return !p.ready && (role != raft.Leader || p.term != term)
+		return !p.ready && (role != replica.Leader || p.term != term)
 	})
 }
 

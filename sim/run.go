@@ -2,7 +2,6 @@ package sim
 
 import (
 	"fmt"
-	"hash/fnv"
 	"os"
 	"runtime/debug"
 	"slices"
@@ -13,7 +12,7 @@ import (
 	"github.com/faultline-sim/faultline/clock"
 	"github.com/faultline-sim/faultline/faults"
 	"github.com/faultline-sim/faultline/internal/prng"
-	"github.com/faultline-sim/faultline/raft"
+	"github.com/faultline-sim/faultline/replica"
 	"github.com/faultline-sim/faultline/simnet"
 )
 
@@ -52,6 +51,11 @@ func newWorld(seed uint64, o Options) (*world, error) {
 	w := &world{o: o, seed: seed, rng: root, faultRng: root.Fork("faults-runtime"), leaderOf: map[int]int{}}
 	w.voter.name, w.newLeader.name = string(faults.CrashVoter), string(faults.CrashNewLeader)
 	w.replay.name = string(faults.ReplayLeader)
+	w.proto = replica.Lookup(o.protocol())
+	if w.proto == nil {
+		return nil, fmt.Errorf("protocol: unknown protocol %q (simrun protocols lists them)", o.Protocol)
+	}
+	w.caps = w.proto.Caps()
 	w.defects = defectsOf(o.Defect)
 	w.tr.Keep = o.KeepTrace
 	sched, err := w.buildSchedule(root)
@@ -72,7 +76,7 @@ func newWorld(seed uint64, o Options) (*world, error) {
 	}
 	w.hosts = make([]*host, o.hosts()+1)
 	for i := 1; i <= o.hosts(); i++ {
-		w.hosts[i] = &host{w: w, id: i}
+		w.hosts[i] = &host{w: w, id: i, store: w.proto.NewStore()}
 		w.hosts[i].boot()
 	}
 	w.initOperator()
@@ -102,6 +106,7 @@ func (w *world) buildSchedule(root *prng.Rand) (faults.Schedule, error) {
 		return s, nil
 	}
 	kinds, _ := parseFaultKinds(o.Faults)
+	kinds = slices.DeleteFunc(kinds, func(k faults.Kind) bool { return !w.faultApplies(k) })
 	g := faults.GenOptions{Nodes: o.hosts(), Voters: o.Nodes, DurationNs: o.DurationNs,
 		ElectionTimeoutNs: int64(o.ElectionTicks) * o.TickNs, Intensity: o.Intensity, Kinds: kinds,
 		MaxDriftPPM: int64(o.MaxDriftPPM)}
@@ -123,13 +128,14 @@ func (w *world) run() (v *checker.Violation) {
 			if os.Getenv("FAULTLINE_STACK") != "" { // debugging the simulator: where it panicked
 				fmt.Fprintf(os.Stderr, "seed %d: panic: %v\n%s", w.seed, p, debug.Stack())
 			}
-			if iv := w.inv.Violation(); iv != nil && strings.HasPrefix(fmt.Sprint(p), "raft:") {
+			core := w.proto.Name() + ":" // the protocol's core asserting its own invariant
+			if iv := w.inv.Violation(); iv != nil && strings.HasPrefix(fmt.Sprint(p), core) {
 				v = iv // the checker saw the broken rule before a node tripped on it
 				return
 			}
 			check := "simulator-panic"
-			if msg := fmt.Sprint(p); strings.HasPrefix(msg, "raft:") {
-				check = "raft-assertion"
+			if msg := fmt.Sprint(p); strings.HasPrefix(msg, core) {
+				check = w.proto.Name() + "-assertion"
 			}
 			v = &checker.Violation{Check: check, AtNs: w.now(), Msg: fmt.Sprint(p)}
 		}
@@ -156,25 +162,22 @@ func (w *world) endNs() int64 {
 	return max(w.sched.EndNs, w.sched.QuietAtNs+w.liveBounds().OpNs+1)
 }
 
-// logEntry identifies a raft entry for the checker.
-func logEntry(e raft.Entry) checker.LogEntry {
-	return checker.LogEntry{Index: e.Index, Term: e.Term, Hash: hashData(e.Type, e.Data)}
+// protocolFaults are the run-time fault kinds a protocol must declare
+// (Caps.Faults); the others need only a leader, crashes and the network.
+var protocolFaults = []faults.Kind{faults.CrashVoter, faults.CrashNewLeader, faults.ReplayLeader, faults.ConfigSplit}
+
+// faultApplies reports whether the run's protocol supports fault kind k.
+func (w *world) faultApplies(k faults.Kind) bool {
+	return !slices.Contains(protocolFaults, k) || w.caps.HasFault(string(k))
 }
 
-func logEntries(es []raft.Entry) []checker.LogEntry {
+// checkerLog converts a replica's log entries for the log checks.
+func checkerLog(es []replica.LogEntry) []checker.LogEntry {
 	out := make([]checker.LogEntry, len(es))
 	for i, e := range es {
-		out[i] = logEntry(e)
+		out[i] = checker.LogEntry{Index: e.Index, Term: e.Epoch, Hash: e.Hash}
 	}
 	return out
-}
-
-// hashData is FNV-1a over an entry's type and data.
-func hashData(t raft.EntryType, data []byte) uint64 {
-	h := fnv.New64a()
-	h.Write([]byte{byte(t)})
-	h.Write(data)
-	return h.Sum64()
 }
 
 // parseFaultKinds reads "all", "none" or a comma list of episode kinds.

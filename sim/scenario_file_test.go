@@ -121,7 +121,7 @@ func parseScenario(text string) (*scenario, error) {
 }
 
 // setOptions parses the options lines as simrun flags. Every option but
-// -defect must be given, so nothing is drawn from the seed.
+// -defect and -protocol (raft) must be given, so nothing is drawn from the seed.
 func (sc *scenario) setOptions(args []string) error {
 	fs := flag.NewFlagSet("options", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
@@ -136,13 +136,14 @@ func (sc *scenario) setOptions(args []string) error {
 	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
 	var missing []string
 	for _, f := range optionFlags {
-		if !given[f.name] && f.name != "defect" {
+		if !given[f.name] && f.name != "defect" && f.name != "protocol" {
 			missing = append(missing, "-"+f.name)
 		}
 	}
 	if len(missing) > 0 {
 		return fmt.Errorf("options: set every option, missing %s", strings.Join(missing, " "))
 	}
+	sc.opts.Protocol = sc.opts.protocol() // a scenario without -protocol is our Raft's
 	if drawn := sc.opts.Draw(sc.seed); !reflect.DeepEqual(drawn, sc.opts) {
 		return fmt.Errorf("options: some option is still drawn from the seed: %s", drawn)
 	}

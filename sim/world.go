@@ -8,6 +8,7 @@ import (
 	"github.com/faultline-sim/faultline/faults"
 	"github.com/faultline-sim/faultline/internal/prng"
 	"github.com/faultline-sim/faultline/internal/trace"
+	"github.com/faultline-sim/faultline/replica"
 	"github.com/faultline-sim/faultline/simnet"
 )
 
@@ -57,6 +58,8 @@ type world struct {
 	o        Options
 	seed     uint64
 	defects  defectSet
+	proto    replica.Protocol
+	caps     replica.Caps
 	rng      *prng.Rand // root; components fork their own streams
 	netRng   *prng.Rand
 	faultRng *prng.Rand
@@ -206,9 +209,9 @@ func (w *world) deliver(at int64, d *simnet.Delivery[packet]) {
 func traceRecv(l trace.Line, p packet) {
 	switch p.kind {
 	case pkRaft:
-		m := &p.msg
-		l.Str("m", m.Type.String()).Int("t", int64(m.Term)).Int("i", int64(m.Index)).
-			Int("lt", int64(m.LogTerm)).Int("c", int64(m.Commit)).Int("n", int64(len(m.Entries))).End()
+		m := p.msg.Header()
+		l.Str("m", m.Type).Int("t", int64(m.Epoch)).Int("i", int64(m.Index)).
+			Int("lt", int64(m.LogEpoch)).Int("c", int64(m.Commit)).Int("n", int64(m.Entries)).End()
 	case pkReq:
 		l.Str("req", p.req.op.Kind.String()).Int("c", int64(p.req.op.Client)).Int("s", int64(p.req.op.Seq)).End()
 	case pkResp:

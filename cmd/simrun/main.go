@@ -35,14 +35,16 @@ func worstExit(occurred map[int]bool) int {
 	return exitOK
 }
 
-const usage = `simrun runs deterministic Raft simulations: one seed, one run, one verdict.
+const usage = `simrun runs deterministic simulations of a consensus protocol (-protocol, our Raft by
+default): one seed, one run, one verdict.
 
 Usage:
   simrun run     -seed N | -seeds SPEC [-j K] [-shard i/n] [options] [-out DIR] [-json] [-v] [-check-determinism]
   simrun replay  DIR | -seed N [options]  [-trace FILE]
   simrun shrink  DIR [-budget N] [-out DIR2]
   simrun check   [-json] [-html FILE] [-timeout D] FILE.jsonl...
-  simrun defects
+  simrun defects   [-protocol NAME]
+  simrun protocols
 
 Seeds: SPEC is N, A-B (inclusive) or a comma list such as 1,5,9-12, in any
 order; duplicates merge, results come in ascending seed order, at most
@@ -82,11 +84,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	cmds := map[string]func([]string, io.Writer, io.Writer) (int, error){
-		"run":     cmdRun,
-		"replay":  cmdReplay,
-		"shrink":  cmdShrink,
-		"check":   cmdCheck,
-		"defects": cmdDefects,
+		"run":       cmdRun,
+		"replay":    cmdReplay,
+		"shrink":    cmdShrink,
+		"check":     cmdCheck,
+		"defects":   cmdDefects,
+		"protocols": cmdProtocols,
 	}
 	name := args[0]
 	switch name {
@@ -96,7 +99,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	cmd, ok := cmds[name]
 	if !ok {
-		fmt.Fprintf(stderr, "simrun: unknown command %q: want run, replay, shrink, check or defects (simrun -h)\n", name)
+		fmt.Fprintf(stderr, "simrun: unknown command %q: want run, replay, shrink, check, defects or protocols (simrun -h)\n", name)
 		return exitUsage
 	}
 	code, err := cmd(args[1:], stdout, stderr)

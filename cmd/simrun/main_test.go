@@ -55,7 +55,7 @@ func TestBadInput(t *testing.T) {
 	requireUsage(t, `-seed "1-3": one seed; use -seeds for ranges and lists`, "run", "-seed", "1-3")
 	requireUsage(t, "give -seed or -seeds, not both", "run", "-seed", "1", "-seeds", "2")
 	requireUsage(t, "run: which seeds? give -seed N or -seeds A-B", "run")
-	requireUsage(t, `unknown command "frob": want run, replay, shrink, check or defects (simrun -h)`, "frob")
+	requireUsage(t, `unknown command "frob": want run, replay, shrink, check, defects or protocols (simrun -h)`, "frob")
 	requireUsage(t, "run: flag provided but not defined: -frob (simrun run -h lists the flags)", "run", "-seed", "1", "-frob")
 	requireUsage(t, `run: invalid value "5x" for flag -duration: want a positive duration like 30s or 10ms, got "5x" (simrun run -h lists the flags)`,
 		"run", "-seed", "1", "-duration", "5x")
@@ -63,7 +63,7 @@ func TestBadInput(t *testing.T) {
 	requireUsage(t, "bad option: nodes: 12 is outside [1, 9]", "run", "-seed", "1", "-nodes", "12")
 	requireUsage(t, "bad option: duration: 500000000 is outside [1000000000, 3600000000000]", "run", "-seed", "1", "-duration", "500ms")
 	requireUsage(t, "bad option: heartbeat-ticks: 12 is outside [1, 9]", "run", "-seed", "1", "-election-ticks", "10", "-heartbeat-ticks", "12")
-	requireUsage(t, `bad option: defect: unknown defect "frob" (simrun defects lists them)`, "run", "-seed", "1", "-defect", "frob")
+	requireUsage(t, `bad option: defect: unknown defect "frob" for protocol raft (simrun defects lists them)`, "run", "-seed", "1", "-defect", "frob")
 	requireUsage(t, "-j 0: want 1..4096 workers", "run", "-seed", "1", "-j", "0")
 	requireUsage(t, `run: unexpected argument "7" (seeds go in -seed or -seeds)`, "run", "7")
 	requireUsage(t, "", "run", "-seed", "1", "-schedule", filepath.Join(dir, "missing.json"))
@@ -119,20 +119,20 @@ func TestWorstExit(t *testing.T) {
 func TestReplayLine(t *testing.T) {
 	fixed := sim.Options{Nodes: 5, DurationNs: 30e9, PreVote: sim.Off, Defect: "vote-any-log"}
 	require.Equal(t,
-		"simrun replay -seed 17 -nodes=5 -duration=30s -prevote=off -defect=vote-any-log"+
-			"   # or: go test ./sim -run 'TestSeeds/seed=17$' -sim.seed=17 -sim.nodes=5 -sim.duration=30s -sim.prevote=off -sim.defect=vote-any-log",
+		"simrun replay -seed 17 -protocol=raft -nodes=5 -duration=30s -prevote=off -defect=vote-any-log"+
+			"   # or: go test ./sim -run 'TestSeeds/seed=17$' -sim.seed=17 -sim.protocol=raft -sim.nodes=5 -sim.duration=30s -sim.prevote=off -sim.defect=vote-any-log",
 		replayLine(17, fixed, "", ""))
 	require.Equal(t,
-		"simrun replay 'out dir/seed-3'   # or: go test ./sim -run 'TestSeeds/seed=3$' -sim.seed=3",
+		"simrun replay 'out dir/seed-3'   # or: go test ./sim -run 'TestSeeds/seed=3$' -sim.seed=3 -sim.protocol=raft",
 		replayLine(3, sim.Options{}, "", "out dir/seed-3"))
-	require.Equal(t, "simrun replay -seed 3 -nodes=3 -schedule=s.txt", replayLine(3, sim.Options{Nodes: 3}, "s.txt", ""))
+	require.Equal(t, "simrun replay -seed 3 -protocol=raft -nodes=3 -schedule=s.txt", replayLine(3, sim.Options{Nodes: 3}, "s.txt", ""))
 }
 
 func TestDefects(t *testing.T) {
 	code, out, stderr := simrun(t, "defects")
 	require.Equal(t, exitOK, code)
 	require.Empty(t, stderr)
-	defects := sim.Defects()
+	defects := sim.Defects(nil)
 	if len(defects) == 0 {
 		require.Empty(t, out)
 		return
@@ -205,7 +205,7 @@ func TestSweepOrderFake(t *testing.T) {
 	require.Equal(t, s1["violation"], float64(4))
 	require.Equal(t, s1["liveness"], float64(4))
 	require.Equal(t, s4["pass"], float64(32))
-	require.Equal(t, "simrun replay -seed 3 -nodes=5   # or: go test ./sim -run 'TestSeeds/seed=3$' -sim.seed=3 -sim.nodes=5", l1[2]["replay"])
+	require.Equal(t, "simrun replay -seed 3 -protocol=raft -nodes=5   # or: go test ./sim -run 'TestSeeds/seed=3$' -sim.seed=3 -sim.protocol=raft -sim.nodes=5", l1[2]["replay"])
 	require.NotNil(t, l1[2]["options"], "failing seeds carry their options")
 	require.Nil(t, l1[0]["options"], "passing seeds do not, without -v")
 }
@@ -215,8 +215,8 @@ func TestSweepTextFake(t *testing.T) {
 	code, out, stderr := simrun(t, "run", "-seeds", "1-12", "-j", "3", "-nodes", "5")
 	require.Equal(t, exitViolation, code)
 	require.Empty(t, stderr)
-	require.Contains(t, out, "FAIL seed 3: violation: two leaders in term 3\nseed 3: options nodes=5 ")
-	require.Contains(t, out, "  replay: simrun replay -seed 3 -nodes=5   # or: go test ./sim -run 'TestSeeds/seed=3$' -sim.seed=3 -sim.nodes=5\n")
+	require.Contains(t, out, "FAIL seed 3: violation: two leaders in term 3\nseed 3: options protocol=raft nodes=5 ")
+	require.Contains(t, out, "  replay: simrun replay -seed 3 -protocol=raft -nodes=5   # or: go test ./sim -run 'TestSeeds/seed=3$' -sim.seed=3 -sim.protocol=raft -sim.nodes=5\n")
 	require.Contains(t, out, "FAIL seed 7: liveness\n")
 	require.NotContains(t, out, "seed 1:", "passing seeds are quiet without -v")
 	require.Contains(t, out, "seeds         12\n")
@@ -224,7 +224,7 @@ func TestSweepTextFake(t *testing.T) {
 	code, out, _ = simrun(t, "run", "-seeds", "1-2", "-v")
 	require.Equal(t, exitOK, code)
 	require.Contains(t, out, "seed 1: pass ")
-	require.Contains(t, out, "seed 2: options nodes=")
+	require.Contains(t, out, "seed 2: options protocol=raft nodes=")
 }
 
 func TestSweepDeterminismCheckFake(t *testing.T) {

@@ -1,10 +1,11 @@
-package sim
+package raftr
 
 import (
 	"fmt"
 	"slices"
 
 	"github.com/faultline-sim/faultline/raft"
+	"github.com/faultline-sim/faultline/replica"
 )
 
 // disk is a node's simulated disk and its raft.Storage: a hard state, the
@@ -48,7 +49,7 @@ const maxPendingWrites = 1 << 16
 
 func (d *disk) push(w diskWrite) {
 	if len(d.pending) >= maxPendingWrites {
-		panic(fmt.Sprintf("sim: disk has %d unsynced writes: the host never syncs", len(d.pending)))
+		panic(fmt.Sprintf("raftr: disk has %d unsynced writes: the host never syncs", len(d.pending)))
 	}
 	d.pending = append(d.pending, w)
 	d.writes++
@@ -100,7 +101,7 @@ func (d *disk) installSnapshot(s raft.Snapshot) {
 // in the log) and then trims the log up to i: two separate writes.
 func (d *disk) compact(i uint64, cs raft.ConfState, data []byte) {
 	if i <= d.snapIndex() || i > d.lastIndex() {
-		panic(fmt.Sprintf("sim: disk compaction at %d outside (%d, %d]", i, d.snapIndex(), d.lastIndex()))
+		panic(fmt.Sprintf("raftr: disk compaction at %d outside (%d, %d]", i, d.snapIndex(), d.lastIndex()))
 	}
 	term := d.ents[i-d.off-1].Term
 	d.push(diskWrite{prevHard: d.hard, snapshot: true, prevSnap: d.snap})
@@ -180,3 +181,27 @@ func (d *disk) LastIndex() (uint64, error) { return d.lastIndex(), nil }
 // Snapshot implements raft.Storage: the latest snapshot (it is never changed
 // in place, so it is not copied).
 func (d *disk) Snapshot() (raft.Snapshot, error) { return d.snap, nil }
+
+// Sync implements replica.Store.
+func (d *disk) Sync() { d.sync() }
+
+// Crash implements replica.Store.
+func (d *disk) Crash(keep int) { d.crash(keep) }
+
+// Pending implements replica.Store.
+func (d *disk) Pending() int { return len(d.pending) }
+
+// Stats implements replica.Store.
+func (d *disk) Stats() replica.StoreStats {
+	return replica.StoreStats{Writes: d.writes, Syncs: d.syncs, Lost: d.lost, Snapshots: d.snaps, Installs: d.installs}
+}
+
+// Recovered implements replica.Store.
+func (d *disk) Recovered() replica.Recovered {
+	r := replica.Recovered{Epoch: d.hard.Term, Commit: max(d.hard.Commit, d.snapIndex()),
+		Log: logEntries(d.logAfterSnapshot())}
+	if !d.snap.IsEmpty() {
+		r.SnapData, r.SnapAt = d.snap.Data, d.snapIndex()
+	}
+	return r
+}

@@ -1,0 +1,173 @@
+package raftr
+
+import (
+	"errors"
+	"fmt"
+	"hash/fnv"
+
+	"github.com/faultline-sim/faultline/raft"
+	"github.com/faultline-sim/faultline/replica"
+)
+
+// node is a raft.Node behind replica.Replica. Ready writes the batch to the
+// disk (unsynced) as it hands it out, as the host's first step used to.
+type node struct {
+	n    *raft.Node
+	d    *disk
+	rd   raft.Ready     // the Ready handed out, until Advance
+	conf raft.ConfState // configuration at the last entry handed out to apply
+	// buf and msgs are reused between Readies: a Ready's messages are the
+	// host's until Advance (the network sends clones).
+	buf  []message
+	msgs []replica.Message
+}
+
+func (r *node) Tick() { r.n.Tick() }
+
+func (r *node) Step(m replica.Message) {
+	if err := r.n.Step(m.(*message).m); err != nil && !errors.Is(err, raft.ErrInvalidMessage) {
+		panic(fmt.Sprintf("raftr: node %d step %s: %v", r.n.Status().ID, m.(*message).m, err))
+	}
+}
+
+func (r *node) Propose(cmd []byte) (replica.Proposal, error) {
+	index, term, err := r.n.Propose(cmd)
+	if err != nil {
+		return replica.Proposal{}, notLeader(err)
+	}
+	return replica.Proposal{Index: index, Epoch: term, Hash: hashData(raft.EntryNormal, cmd)}, nil
+}
+
+func (r *node) ReadIndex(ctx []byte) error { return notLeader(r.n.ReadIndex(ctx)) }
+
+func (r *node) LeaseRead() (uint64, bool) { return r.n.LeaseRead() }
+
+func (r *node) ChangeConfig(c replica.ConfigChange) (uint64, error) {
+	cc := raft.ConfChange{Simple: c.Simple}
+	for _, s := range c.Steps {
+		cc.Changes = append(cc.Changes, raft.ConfChangeSingle{Type: stepTypes[s.Type], NodeID: s.Node})
+	}
+	idx, _, err := r.n.ProposeConfChange(cc)
+	if errors.Is(err, raft.ErrInvalidConfChange) {
+		return 0, replica.ErrConfigRejected
+	}
+	return idx, notLeader(err)
+}
+
+var stepTypes = [...]raft.ConfChangeType{replica.AddVoter: raft.ConfAddVoter,
+	replica.AddLearner: raft.ConfAddLearner, replica.RemoveNode: raft.ConfRemoveNode}
+
+// notLeader maps raft's *NotLeaderError to the contract's.
+func notLeader(err error) error {
+	var nl *raft.NotLeaderError
+	if errors.As(err, &nl) {
+		return &replica.NotLeaderError{Leader: nl.Leader}
+	}
+	return err
+}
+
+func (r *node) HasReady() bool { return r.n.HasReady() }
+
+// Ready takes raft's Ready, writes it to the disk and converts it.
+func (r *node) Ready() replica.Ready {
+	rd := r.n.Ready()
+	r.rd = rd
+	out := replica.Ready{MustSync: rd.MustSync, Epoch: rd.HardState.Term, Commit: rd.HardState.Commit}
+	if s := rd.SoftState; s != nil {
+		out.Role = &replica.RoleChange{Role: role(s.Role), Epoch: r.n.Status().Term, Lead: s.Lead}
+	}
+	if !rd.Snapshot.IsEmpty() {
+		r.d.installSnapshot(rd.Snapshot)
+		m := rd.Snapshot.Metadata
+		out.Snapshot = &replica.Snapshot{Index: m.Index, Epoch: m.Term, Data: rd.Snapshot.Data, Membership: membership(m.ConfState)}
+		r.conf = m.ConfState
+	}
+	r.d.write(rd.HardState, rd.Entries)
+	if len(rd.Entries) > 0 {
+		out.Appended = logEntries(rd.Entries)
+	}
+	r.buf, r.msgs = r.buf[:0], r.msgs[:0]
+	for i := range rd.Messages {
+		r.buf = append(r.buf, message{m: rd.Messages[i]})
+	}
+	for i := range r.buf {
+		r.msgs = append(r.msgs, &r.buf[i])
+	}
+	out.Messages = r.msgs
+	if len(rd.CommittedEntries) > 0 {
+		out.Committed = make([]replica.Entry, len(rd.CommittedEntries))
+		for i, e := range rd.CommittedEntries {
+			out.Committed[i] = r.entry(e)
+		}
+	}
+	for _, s := range rd.ReadStates {
+		out.Reads = append(out.Reads, replica.ReadState{Index: s.Index, Ctx: s.Ctx})
+	}
+	return out
+}
+
+// entry converts a committed entry; a configuration entry moves r.conf.
+func (r *node) entry(e raft.Entry) replica.Entry {
+	out := replica.Entry{Index: e.Index, Epoch: e.Term, Data: e.Data, Hash: hashData(e.Type, e.Data)}
+	switch {
+	case e.Type == raft.EntryConfChange:
+		cs, err := raft.DecodeConfState(e.Data)
+		if err != nil {
+			panic(fmt.Sprintf("raftr: node %d committed a configuration entry %d that does not decode: %v",
+				r.n.Status().ID, e.Index, err))
+		}
+		r.conf = cs
+		m := membership(cs)
+		out.Kind, out.Membership = replica.EntryConfig, &m
+	case e.Type != raft.EntryNormal || len(e.Data) == 0:
+		out.Kind = replica.EntryNoop
+	}
+	return out
+}
+
+func (r *node) Advance() { r.n.Advance(r.rd); r.rd = raft.Ready{} }
+
+func (r *node) Status() replica.Status {
+	st := r.n.Status()
+	return replica.Status{ID: st.ID, Role: role(st.Role), Epoch: st.Term, Lead: st.Lead,
+		Commit: st.Commit, Applied: st.Applied, Membership: membership(st.Config), ConfigIndex: st.ConfigIndex}
+}
+
+func (r *node) Match(id uint64) (uint64, bool) { return r.n.Match(id) }
+
+func (r *node) Compact(applied uint64, data []byte) { r.d.compact(applied, r.conf, data) }
+
+func role(x raft.Role) replica.Role {
+	switch x {
+	case raft.Leader:
+		return replica.Leader
+	case raft.Candidate, raft.PreCandidate:
+		return replica.Candidate
+	}
+	return replica.Follower
+}
+
+func membership(cs raft.ConfState) replica.Membership {
+	return replica.Membership{Voters: cs.Voters, Learners: cs.Learners, VotersOutgoing: cs.VotersOutgoing}
+}
+
+// logEntry identifies a raft entry for log checkers.
+func logEntry(e raft.Entry) replica.LogEntry {
+	return replica.LogEntry{Index: e.Index, Epoch: e.Term, Hash: hashData(e.Type, e.Data)}
+}
+
+func logEntries(es []raft.Entry) []replica.LogEntry {
+	out := make([]replica.LogEntry, len(es))
+	for i, e := range es {
+		out[i] = logEntry(e)
+	}
+	return out
+}
+
+// hashData is FNV-1a over an entry's type and data.
+func hashData(t raft.EntryType, data []byte) uint64 {
+	h := fnv.New64a()
+	h.Write([]byte{byte(t)})
+	h.Write(data)
+	return h.Sum64()
+}

@@ -1,0 +1,60 @@
+// Package raftr puts our Raft core (raft/) behind the replica contract, on
+// a simulated disk whose unsynced writes a crash loses.
+package raftr
+
+import (
+	"fmt"
+
+	"github.com/faultline-sim/faultline/raft"
+	"github.com/faultline-sim/faultline/replica"
+)
+
+func init() { replica.Register(Protocol{}) }
+
+// Protocol is our Raft as a replica.Protocol, named "raft".
+type Protocol struct{}
+
+// snapshotChunkBytes is raft's MaxSnapshotChunkBytes. A kv image is a few
+// hundred bytes to some tens of kilobytes (appends grow values), so snapshots
+// of most runs travel in several chunks and a lost chunk is exercised.
+const snapshotChunkBytes = 1024
+
+// Name implements replica.Protocol.
+func (Protocol) Name() string { return "raft" }
+
+// Caps implements replica.Protocol: everything the world has.
+func (Protocol) Caps() replica.Caps {
+	return replica.Caps{
+		Reads:      []string{"consistent", "lease", "stale"},
+		Membership: true, Snapshots: true, PreVote: true, CheckQuorum: true, LogChecks: true,
+		Faults: []string{"crash-voter", "crash-new-leader", "replay-leader", "config-split"},
+	}
+}
+
+// NewStore implements replica.Protocol.
+func (Protocol) NewStore() replica.Store { return &disk{} }
+
+// Boot implements replica.Protocol.
+func (Protocol) Boot(cfg replica.Config, st replica.Store) (replica.Replica, error) {
+	d, ok := st.(*disk)
+	if !ok {
+		return nil, fmt.Errorf("raftr: store %T is not a raftr disk", st)
+	}
+	var defects raft.Defects
+	for _, x := range catalogue {
+		if x.Name == cfg.Defect {
+			x.set(&defects)
+		}
+	}
+	n, err := raft.NewNode(raft.Config{
+		ID: cfg.ID, Peers: cfg.Peers, ElectionTicks: cfg.ElectionTicks, HeartbeatTicks: cfg.HeartbeatTicks,
+		PreVote: cfg.PreVote, CheckQuorum: cfg.CheckQuorum,
+		MaxEntriesPerMsg: cfg.MaxEntries, MaxInflightMsgs: cfg.MaxInflight,
+		MaxSnapshotChunkBytes: snapshotChunkBytes, LeaseMarginTicks: cfg.LeaseMarginTicks,
+		Storage: d, Rand: cfg.Rand, Defects: defects,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &node{n: n, d: d, conf: d.snap.Metadata.ConfState}, nil
+}
