@@ -48,6 +48,7 @@ type Invariants struct {
 	acks      map[uint64]ackAt       // index -> acknowledged entry
 	ackIdx    []uint64               // keys of acks, ascending
 	configs   []configAt             // voter sets by first index, ascending; none: 1..N
+	neutral   bool                   // no Raft leader checks (ProtocolNeutral)
 	first     *Violation
 	count     int
 }
@@ -101,6 +102,12 @@ func NewInvariants(nodes int) *Invariants {
 		acks:      map[uint64]ackAt{},
 	}
 }
+
+// ProtocolNeutral turns off the checks that hold only for Raft-like
+// protocols, whose leader holds the whole committed log when elected (leader
+// completeness, a new leader holds every acknowledged write). The log mirror
+// is then the committed stream itself; the rest is unchanged.
+func (c *Invariants) ProtocolNeutral() { c.neutral = true }
 
 // Violation returns the first violation, or nil.
 func (c *Invariants) Violation() *Violation { return c.first }

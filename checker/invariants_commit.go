@@ -18,7 +18,7 @@ func (c *Invariants) Leader(atNs int64, node int, term uint64) {
 	}
 	c.leaders[term] = node
 	c.spans = append(c.spans, leaderSpan{node: node, term: term, atNs: atNs})
-	if c.completeness(atNs, node, term, n) {
+	if !c.neutral && c.completeness(atNs, node, term, n) {
 		c.leaderAcks(atNs, node, term, n)
 	}
 }

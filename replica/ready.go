@@ -22,6 +22,9 @@ type Ready struct {
 	Committed []Entry
 	// Reads are ReadIndex requests confirmed since the last batch.
 	Reads []ReadState
+	// Observations are for the protocol's own Checker (CheckedProtocol),
+	// handed to it once this batch is durable; opaque to the world.
+	Observations []any
 }
 
 // RoleChange is a role transition or a change of the leader believed in.

@@ -88,6 +88,7 @@ type Recovered struct {
 	Log      []LogEntry // entries after the snapshot, for log checkers
 	SnapData []byte     // state machine image of the snapshot; nil if none
 	SnapAt   uint64     // index of the snapshot; 0 if none
+	State    any        // protocol state for its Checker (promises, accepts)
 }
 
 // StoreStats are a store's counters since the store was made.

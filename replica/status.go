@@ -20,7 +20,11 @@ type Caps struct {
 	PreVote     bool     // Config.PreVote means something
 	CheckQuorum bool     // Config.CheckQuorum means something
 	// LogChecks: the protocol keeps a Raft-style log (Ready.Appended,
-	// Recovered.Log): log matching and leader completeness apply.
+	// Recovered.Log): log matching and leader completeness apply. Without
+	// it the world mirrors the committed stream as the log: Ready.Commit is
+	// then the last index of Ready.Committed, an Entry's Epoch must be the
+	// same on every node (0 will do), and a restarted node applies again from
+	// Recovered.SnapAt.
 	LogChecks bool
 	// Faults are the run-time fault kinds that apply (e.g. "replay-leader").
 	Faults []string

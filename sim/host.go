@@ -181,7 +181,7 @@ func (h *host) persist(rd *replica.Ready) {
 		h.snapAt = rd.Snapshot.Index
 		w.inv.InstallSnapshot(w.now(), h.id, rd.Snapshot.Index)
 	}
-	if len(rd.Appended) > 0 {
+	if len(rd.Appended) > 0 && w.caps.LogChecks {
 		w.inv.LogAppend(w.now(), h.id, checkerLog(rd.Appended))
 	}
 }
@@ -190,9 +190,15 @@ func (h *host) persist(rd *replica.Ready) {
 func (h *host) finish(rd replica.Ready) {
 	w := h.w
 	w.leaderCommitting(h, &rd) // crash-new-leader: may drop the messages and doom h
+	if w.pcheck != nil && len(rd.Observations) > 0 {
+		w.pcheck.Durable(w.now(), uint64(h.id), rd.Observations)
+	}
 	h.send(rd.Messages)
 	if t := rd.Epoch; t != 0 {
 		w.inv.Term(h.id, t)
+	}
+	if !w.caps.LogChecks && len(rd.Committed) > 0 { // the log mirror is the committed stream
+		w.inv.LogAppend(w.now(), h.id, committedLog(rd.Committed))
 	}
 	if c := rd.Commit; c > h.commit {
 		h.commit = c
@@ -341,7 +347,14 @@ func (h *host) restart() {
 	h.incarn++
 	rec := h.store.Recovered()
 	h.w.inv.Term(h.id, rec.Epoch)
-	h.w.inv.Restart(h.w.now(), h.id, checkerLog(rec.Log), rec.Commit)
+	if h.w.caps.LogChecks {
+		h.w.inv.Restart(h.w.now(), h.id, checkerLog(rec.Log), rec.Commit)
+	} else { // the state machine restarts from its snapshot and relearns the rest
+		h.w.inv.Restart(h.w.now(), h.id, nil, rec.SnapAt)
+	}
+	if h.w.pcheck != nil {
+		h.w.pcheck.Restarted(h.w.now(), uint64(h.id), rec)
+	}
 	h.boot()
 	h.pump()
 }

@@ -70,6 +70,12 @@ func newWorld(seed uint64, o Options) (*world, error) {
 	}
 	w.loop = clock.NewLoop[event](queueCapacity)
 	w.inv = checker.NewInvariants(o.hosts())
+	if !w.caps.LogChecks {
+		w.inv.ProtocolNeutral()
+	}
+	if cp, ok := w.proto.(replica.CheckedProtocol); ok {
+		w.pcheck = cp.NewChecker(o.hosts())
+	}
 	w.live = checker.NewLiveness(w.liveBounds())
 	for i := 1; i <= o.Nodes; i++ {
 		w.peers = append(w.peers, uint64(i))
@@ -129,7 +135,7 @@ func (w *world) run() (v *checker.Violation) {
 				fmt.Fprintf(os.Stderr, "seed %d: panic: %v\n%s", w.seed, p, debug.Stack())
 			}
 			core := w.proto.Name() + ":" // the protocol's core asserting its own invariant
-			if iv := w.inv.Violation(); iv != nil && strings.HasPrefix(fmt.Sprint(p), core) {
+			if iv := w.safety(); iv != nil && strings.HasPrefix(fmt.Sprint(p), core) {
 				v = iv // the checker saw the broken rule before a node tripped on it
 				return
 			}
@@ -148,7 +154,7 @@ func (w *world) run() (v *checker.Violation) {
 		if budget <= 0 {
 			panic(fmt.Sprintf("sim: seed %d used the whole budget of %d events before %s", w.seed, maxEvents, fmtNs(endNs)))
 		}
-		if w.loop.Run(endNs, min(budget, eventChunk), w.handle) != clock.StopBudget || w.inv.Violation() != nil {
+		if w.loop.Run(endNs, min(budget, eventChunk), w.handle) != clock.StopBudget || w.safety() != nil {
 			break
 		}
 	}
@@ -172,6 +178,32 @@ func (w *world) faultApplies(k faults.Kind) bool {
 }
 
 // checkerLog converts a replica's log entries for the log checks.
+// safety is the first safety violation: the neutral invariants', else the
+// protocol's own checker's.
+func (w *world) safety() *checker.Violation {
+	if v := w.inv.Violation(); v != nil || w.pcheck == nil {
+		return v
+	}
+	pv := w.pcheck.Violation()
+	if pv == nil {
+		return nil
+	}
+	v := &checker.Violation{Check: pv.Check, AtNs: pv.AtNs, Msg: pv.Msg}
+	for _, n := range pv.Nodes {
+		v.Nodes = append(v.Nodes, int(n))
+	}
+	return v
+}
+
+// committedLog is the log mirror of a protocol without log checks.
+func committedLog(es []replica.Entry) []checker.LogEntry {
+	out := make([]checker.LogEntry, len(es))
+	for i, e := range es {
+		out[i] = checker.LogEntry{Index: e.Index, Term: e.Epoch, Hash: e.Hash}
+	}
+	return out
+}
+
 func checkerLog(es []replica.LogEntry) []checker.LogEntry {
 	out := make([]checker.LogEntry, len(es))
 	for i, e := range es {

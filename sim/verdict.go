@@ -33,7 +33,7 @@ func (w *world) result() *Result {
 			r.Trace[i], _ = w.tr.Line(i)
 		}
 	}
-	if v := w.inv.Violation(); v != nil {
+	if v := w.safety(); v != nil {
 		r.fail(Violation, v)
 		return r
 	}

@@ -72,6 +72,7 @@ type world struct {
 	sched     faults.Schedule
 	tr        trace.Trace
 	inv       *checker.Invariants
+	pcheck    replica.Checker // the protocol's own invariants; nil if none
 	live      *checker.Liveness
 	sendBuf   []simnet.Delivery[packet]  // reused by send
 	free      []*simnet.Delivery[packet] // delivery records to reuse
