@@ -82,7 +82,7 @@ func (w *world) initOperator() {
 
 // startRequest takes up membership request i of the schedule.
 func (w *world) startRequest(i int) {
-	if w.live.InQuiet() || w.splitHolds(i) {
+	if w.live.InQuiet() || w.rt.holds(i, w.sched.Actions[i]) {
 		return
 	}
 	w.op.active = append(w.op.active, memberReq{idx: i})
@@ -160,7 +160,7 @@ func (w *world) operatorStep(i int) bool {
 	switch {
 	case err == nil:
 		line.Int("i", int64(idx)).End()
-		w.splitOnChange(l, cc, st.Membership) // config-split: may cut l off before the entry leaves
+		w.rt.configProposed(l, cc, st.Membership) // config-split: may cut l off before the entry leaves
 		h.pump()
 	case errors.Is(err, replica.ErrConfigRejected):
 		line.Str("err", "invalid").End()

@@ -4,15 +4,13 @@ import (
 	"fmt"
 
 	"github.com/faultline-sim/faultline/faults"
-	"github.com/faultline-sim/faultline/replica"
 )
 
 // scheduleFaults puts every action of the schedule on the queue.
 func (w *world) scheduleFaults() {
 	for i, a := range w.sched.Actions {
 		w.push(a.AtNs, event{kind: evFault, idx: i})
-		if a.Kind == faults.IsolateLeader || a.Kind == faults.CrashLeader || a.Kind == faults.PartitionLeader || a.Kind == faults.PauseLeader ||
-			a.Kind == faults.CrashVoter || a.Kind == faults.CrashNewLeader || a.Kind == faults.ReplayLeader || a.Kind == faults.ConfigSplit {
+		if w.rt.of(a.Kind) != nil { // a run-time fault's window ends
 			w.push(a.UntilNs, event{kind: evFaultEnd, idx: i})
 		}
 	}
@@ -79,13 +77,9 @@ func (w *world) applyNodeFault(i int, a faults.Action) {
 	case faults.Restart:
 		w.restart(a.Node)
 	case faults.Pause:
-		if h := w.hosts[a.Node]; h.up {
-			h.pause()
-		}
+		w.pause(a.Node)
 	case faults.Resume:
-		if h := w.hosts[a.Node]; h.up && h.paused {
-			h.resume()
-		}
+		w.resume(a.Node)
 	case faults.Skew:
 		h := w.hosts[a.Node]
 		h.clk.SetOffset(w.now(), a.OffsetNs)
@@ -94,119 +88,19 @@ func (w *world) applyNodeFault(i int, a faults.Action) {
 		h := w.hosts[a.Node]
 		h.clk.SetDriftPPM(w.now(), a.DriftPPM)
 		h.clockChanged()
-	case faults.CrashVoter:
-		w.voter.untilNs = a.UntilNs
-	case faults.CrashNewLeader:
-		w.newLeader.untilNs = a.UntilNs
-	case faults.ReplayLeader:
-		w.startReplay(a.AtNs, a.UntilNs)
-	case faults.ConfigSplit:
-		w.startSplit(a.UntilNs)
-	case faults.IsolateLeader, faults.CrashLeader, faults.PartitionLeader, faults.PauseLeader:
-		n := w.currentLeader()
-		w.leaderOf[i] = n
-		w.tr.Begin(w.now(), n, "resolve").Int("leader", int64(n)).End()
-		if n == 0 {
-			return
-		}
-		switch a.Kind {
-		case faults.CrashLeader:
-			w.crash(n, false)
-		case faults.IsolateLeader:
-			_ = w.net.Isolate(n)
-		case faults.PauseLeader:
-			w.partitionLeader(n, 0)
-			w.hosts[n].pause()
-			w.push(a.AtNs+(a.UntilNs-a.AtNs)*2/3, event{kind: evLeaderResume, node: n})
-		default:
-			w.partitionLeader(n, a.DriftPPM)
-		}
 	default:
-		panic(fmt.Sprintf("sim: action %d: unknown kind %q", i, a.Kind))
+		ex := w.rt.of(a.Kind)
+		if ex == nil {
+			panic(fmt.Sprintf("sim: action %d: unknown kind %q", i, a.Kind))
+		}
+		ex.start(i, a)
 	}
 }
 
-// endLeaderFault ends the window of a *-leader action: heal or restart.
-func (w *world) endLeaderFault(i int) {
+// endFault ends the window of run-time fault action i.
+func (w *world) endFault(i int) {
 	a := w.sched.Actions[i]
-	switch a.Kind {
-	case faults.CrashVoter:
-		w.endWindow(&w.voter.crashWindow)
-		return
-	case faults.CrashNewLeader:
-		w.endWindow(&w.newLeader.crashWindow)
-		return
-	case faults.ReplayLeader:
-		w.endReplay()
-		return
-	case faults.ConfigSplit:
-		w.endSplit()
-		return
-	}
-	n := w.leaderOf[i]
-	w.tr.Begin(w.now(), n, "fault-end").Str("kind", string(a.Kind)).End()
-	if n == 0 {
-		return
-	}
-	if a.Kind == faults.CrashLeader {
-		w.restart(n)
-		return
-	}
-	w.healLink(n, 0)
-	if a.Kind == faults.PartitionLeader && a.DriftPPM != 0 {
-		w.setDrifts(0, 0, 0)
-	}
-}
-
-// partitionLeader cuts leader n off from the other servers (clients still
-// reach it) and, if ppm != 0, sets its clock's drift to ppm and every
-// other one's to -ppm.
-func (w *world) partitionLeader(n int, ppm int64) {
-	for m := 1; m <= w.o.hosts(); m++ {
-		if m != n {
-			_ = w.net.CutBoth(n, m)
-		}
-	}
-	if ppm != 0 {
-		w.setDrifts(n, ppm, -ppm)
-	}
-}
-
-// setDrifts sets node n's clock drift to ppm and every other's to others.
-func (w *world) setDrifts(n int, ppm, others int64) {
-	for _, h := range w.hosts[1:] {
-		d := others
-		if h.id == n {
-			d = ppm
-		}
-		h.clk.SetDriftPPM(w.now(), d)
-		h.clockChanged()
-	}
-}
-
-func (w *world) crash(n int, torn bool) {
-	if h := w.hosts[n]; h.up {
-		h.crash(torn)
-	}
-}
-
-func (w *world) restart(n int) {
-	if h := w.hosts[n]; !h.up && !w.op.retired[n] {
-		h.restart()
-	}
-}
-
-// currentLeader is the highest-term leader that is up and running; 0 if none.
-func (w *world) currentLeader() int {
-	best, term := 0, uint64(0)
-	for _, h := range w.hosts[1:] {
-		if h.up && !h.paused && h.role == replica.Leader {
-			if t := h.node.Status().Epoch; t > term {
-				best, term = h.id, t
-			}
-		}
-	}
-	return best
+	w.rt.of(a.Kind).end(i, a)
 }
 
 // partition cuts every server link between different groups; a server in

@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"github.com/faultline-sim/faultline/faults"
 	"github.com/faultline-sim/faultline/replica"
 )
 
@@ -19,39 +20,46 @@ type replayFault struct {
 	keptIndex   []uint64 // by sender id: the match index kept[id] carries
 }
 
-// startReplay opens a replay-leader window ending at untilNs.
-func (w *world) startReplay(atNs, untilNs int64) {
-	f := &w.replay
-	l := w.currentLeader()
-	w.tr.Begin(w.now(), l, "resolve").Int("leader", int64(l)).End()
-	f.untilNs, f.leader = untilNs, l
+const (
+	opReplayMid    = opFirstOwn + iota // L's cuts heal
+	opReplayDepose                     // crash node if it still leads; gen = its incarnation
+)
+
+// start opens a replay-leader window ending at a.UntilNs.
+func (f *replayFault) start(_ int, a faults.Action) {
+	env := f.env
+	l := env.currentLeader()
+	env.note(l, "resolve").Int("leader", int64(l)).End()
+	f.untilNs, f.leader = a.UntilNs, l
 	if l == 0 {
 		return
 	}
-	f.term, f.midNs = w.hosts[l].node.Status().Epoch, atNs+(untilNs-atNs)/3
-	f.group, f.kept, f.keptIndex = make([]bool, w.o.hosts()+1), make([]packet, w.o.hosts()+1), make([]uint64, w.o.hosts()+1)
+	v := env.view(l)
+	f.term, f.midNs = v.epoch, a.AtNs+(a.UntilNs-a.AtNs)/3
+	n := env.hostCount() + 1
+	f.group, f.kept, f.keptIndex = make([]bool, n), make([]packet, n), make([]uint64, n)
 	f.group[l] = true
 	// Helpers: ceil(V/2)-2 other voters of L's configuration, so L's group
 	// is a minority of it; learners and spares stay with the majority.
-	voters := w.hosts[l].node.Status().Membership.Voters
+	voters := v.members.Voters
 	others := make([]int, 0, len(voters))
-	for _, v := range voters {
-		if int(v) != l {
-			others = append(others, int(v))
+	for _, id := range voters {
+		if int(id) != l {
+			others = append(others, int(id))
 		}
 	}
-	w.faultRng.Shuffle(len(others), func(i, j int) { others[i], others[j] = others[j], others[i] })
-	for _, n := range others[:max(0, (len(voters)+1)/2-2)] {
-		f.group[n] = true
+	env.rand().Shuffle(len(others), func(i, j int) { others[i], others[j] = others[j], others[i] })
+	for _, h := range others[:max(0, (len(voters)+1)/2-2)] {
+		f.group[h] = true
 	}
-	f.eachCut(w.o.hosts(), func(a, b int) { _ = w.net.CutBoth(a, b) })
-	w.push(f.midNs, event{kind: evReplayMid})
+	f.eachCut(env.cutBoth)
+	env.timer(f.midNs, f.slot, opReplayMid, 0, 0)
 }
 
 // eachCut calls fn for every pair the window cuts: a in the group, b not.
-func (f *replayFault) eachCut(nodes int, fn func(a, b int)) {
-	for a := 1; a <= nodes; a++ {
-		for b := 1; b <= nodes; b++ {
+func (f *replayFault) eachCut(fn func(a, b int)) {
+	for a := 1; a < len(f.group); a++ {
+		for b := 1; b < len(f.group); b++ {
 			if f.group[a] && !f.group[b] {
 				fn(a, b)
 			}
@@ -59,57 +67,64 @@ func (f *replayFault) eachCut(nodes int, fn func(a, b int)) {
 	}
 }
 
-// replayMid heals L's cuts and deposes the leader the majority side elected.
-func (w *world) replayMid() {
-	f := &w.replay
-	if f.leader == 0 || w.now() >= f.untilNs {
-		return
-	}
-	for b := 1; b <= w.o.hosts(); b++ {
-		if !f.group[b] {
-			_ = w.net.Uncut(f.leader, b)
-			_ = w.net.Uncut(b, f.leader)
-		}
-	}
-	if y := w.currentLeader(); y != 0 && y != f.leader {
-		w.replaySeen(y, 0)
+func (f *replayFault) fire(op uint8, n int, gen uint64) {
+	switch op {
+	case opRestart:
+		f.env.note(n, "replay-restart").End()
+		f.restartFrom(n)
+	case opReplayMid:
+		f.env.note(0, "replay-mid").End()
+		f.mid()
+	case opReplayDepose:
+		f.env.note(n, "replay-depose").End()
+		f.depose(n, gen)
 	}
 }
 
-// replaySeen is called when host n becomes leader of term.
-func (w *world) replaySeen(n int, term uint64) {
-	f := &w.replay
+// mid heals L's cuts and deposes the leader the majority side elected.
+func (f *replayFault) mid() {
+	if f.leader == 0 || !f.open() {
+		return
+	}
+	for b := 1; b < len(f.group); b++ {
+		if !f.group[b] {
+			f.env.uncutBoth(f.leader, b)
+		}
+	}
+	if y := f.env.currentLeader(); y != 0 && y != f.leader {
+		f.seen(y, 0)
+	}
+}
+
+// seen is called when host n becomes leader of term.
+func (f *replayFault) seen(n int, term uint64) {
 	switch {
-	case f.leader == 0 || w.now() >= f.untilNs:
+	case f.leader == 0 || !f.open():
 	case n == f.leader && term > f.term:
 		for from, p := range f.kept {
 			if p.kind != 0 {
-				w.tr.Begin(w.now(), n, "replay").Int("from", int64(from)).Int("i", int64(f.keptIndex[from])).End()
-				w.send(from, n, p)
+				f.env.note(n, "replay").Int("from", int64(from)).Int("i", int64(f.keptIndex[from])).End()
+				f.env.send(from, n, p)
 			}
 		}
-	case n != f.leader && w.now() >= f.midNs:
+	case n != f.leader && f.env.now() >= f.midNs:
 		// Half a timeout: long enough to bring L up to date.
-		electionNs := int64(w.o.ElectionTicks) * w.o.TickNs
-		w.push(w.now()+electionNs/2, event{kind: evReplayDepose, node: n, gen: w.hosts[n].incarn})
+		f.env.timer(f.env.now()+f.env.electionNs()/2, f.slot, opReplayDepose, n, f.env.view(n).incarn)
 	}
 }
 
-// replayDepose crashes host n if it still leads, for two election timeouts.
-func (w *world) replayDepose(n int, gen uint64) {
-	h := w.hosts[n]
-	if !h.up || h.incarn != gen || h.role != replica.Leader || w.now() >= w.replay.untilNs {
+// depose crashes host n if it still leads, for two election timeouts.
+func (f *replayFault) depose(n int, gen uint64) {
+	if v := f.env.view(n); !v.up || v.incarn != gen || v.role != replica.Leader || !f.open() {
 		return
 	}
-	electionNs := int64(w.o.ElectionTicks) * w.o.TickNs
-	w.crashFor(&w.replay.crashWindow, h, 2*electionNs, evReplayRestart)
+	f.crashFor(n, 2*f.env.electionNs())
 }
 
-// replayKeep copies a successful App reply that host from sends to L in
-// L's old term, keeping the highest one per sender.
-func (w *world) replayKeep(from int, m replica.Message, hd *replica.Header) {
-	f := &w.replay
-	if f.leader == 0 || int(hd.To) != f.leader || hd.Epoch != f.term || hd.Reject || w.now() >= f.untilNs {
+// keep copies a successful App reply that host from sends to L in L's old
+// term, keeping the highest one per sender.
+func (f *replayFault) keep(from int, m replica.Message, hd *replica.Header) {
+	if f.leader == 0 || int(hd.To) != f.leader || hd.Epoch != f.term || hd.Reject || !f.open() {
 		return
 	}
 	if k := &f.kept[from]; k.kind == 0 || f.keptIndex[from] < hd.Index {
@@ -118,16 +133,12 @@ func (w *world) replayKeep(from int, m replica.Message, hd *replica.Header) {
 	}
 }
 
-// endReplay heals the helpers' cuts, drops the copies and restarts the
-// hosts the window crashed.
-func (w *world) endReplay() {
-	f := &w.replay
+// end heals the helpers' cuts, drops the copies and restarts the hosts the
+// window crashed.
+func (f *replayFault) end(int, faults.Action) {
 	if f.leader != 0 {
-		f.eachCut(w.o.hosts(), func(a, b int) {
-			_ = w.net.Uncut(a, b)
-			_ = w.net.Uncut(b, a)
-		})
+		f.eachCut(f.env.uncutBoth)
 	}
 	f.leader, f.group, f.kept, f.keptIndex = 0, nil, nil, nil
-	w.endWindow(&f.crashWindow)
+	f.endWindow()
 }

@@ -189,7 +189,7 @@ func (h *host) persist(rd *replica.Ready) {
 // finish sends, applies and advances a Ready whose writes are durable.
 func (h *host) finish(rd replica.Ready) {
 	w := h.w
-	w.leaderCommitting(h, &rd) // crash-new-leader: may drop the messages and doom h
+	w.rt.finishing(h.id, &rd, h.commit) // crash-new-leader: may drop the messages and doom h
 	if w.pcheck != nil && len(rd.Observations) > 0 {
 		w.pcheck.Durable(w.now(), uint64(h.id), rd.Observations)
 	}
@@ -236,10 +236,9 @@ func (h *host) send(msgs []replica.Message) {
 		h.w.send(h.id, int(hd.To), packet{kind: pkRaft, msg: m})
 		switch {
 		case hd.Kind == replica.MsgVoteResp && !hd.Reject:
-			h.w.votedNow(h.id)
-			h.w.splitVote(h.id, int(hd.To), hd.Epoch)
+			h.w.rt.voted(h.id, int(hd.To), hd.Epoch)
 		case hd.Kind == replica.MsgAppendResp:
-			h.w.replayKeep(h.id, m, &hd)
+			h.w.rt.appendReply(h.id, m, &hd)
 		}
 	}
 }
@@ -249,8 +248,7 @@ func (h *host) observeRole(s replica.RoleChange) {
 	if s.Role == replica.Leader && h.role != replica.Leader {
 		w.inv.Leader(w.now(), h.id, s.Epoch)
 		w.leaderElected(h.id, s.Epoch)
-		w.replaySeen(h.id, s.Epoch)
-		w.splitSeen(h.id, s.Epoch)
+		w.rt.elected(h.id, s.Epoch)
 	}
 	if s.Role != replica.Leader && h.role == replica.Leader {
 		w.leaderLost(h.id)

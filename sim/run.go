@@ -48,9 +48,7 @@ func Run(seed uint64, o Options) (*Result, error) {
 
 func newWorld(seed uint64, o Options) (*world, error) {
 	root := prng.New(seed)
-	w := &world{o: o, seed: seed, rng: root, faultRng: root.Fork("faults-runtime"), leaderOf: map[int]int{}}
-	w.voter.name, w.newLeader.name = string(faults.CrashVoter), string(faults.CrashNewLeader)
-	w.replay.name = string(faults.ReplayLeader)
+	w := &world{o: o, seed: seed, rng: root, faultRng: root.Fork("faults-runtime")}
 	w.proto = replica.Lookup(o.protocol())
 	if w.proto == nil {
 		return nil, fmt.Errorf("protocol: unknown protocol %q (simrun protocols lists them)", o.Protocol)
@@ -63,6 +61,7 @@ func newWorld(seed uint64, o Options) (*world, error) {
 		return nil, err
 	}
 	w.sched = sched
+	w.rt = newRuntimeFaults(w, len(sched.Actions))
 	w.linkOpts = simnet.LinkOptions{LatencyMinNs: o.LatencyMinNs, LatencyMaxNs: o.LatencyMaxNs, Tail: prng.R(1, 20)}
 	w.net, err = simnet.New[packet](o.hosts()+o.Clients, simnet.Options{Link: w.linkOpts}, root.Fork("simnet"))
 	if err != nil {

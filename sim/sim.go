@@ -1,4 +1,5 @@
-// Package sim is the world: a Raft cluster of hosts, clients and a simulated
+// Package sim is the world: a cluster of consensus replicas (any protocol
+// behind package replica), clients and a simulated
 // network on one virtual clock, driven by one seed through one event loop.
 // Run(seed, opts) is a pure function of its arguments: same seed, same
 // options, same binary give the same Result and trace hash.

@@ -23,16 +23,9 @@ const (
 	evFaultEnd                           // the window of a *-leader action idx ends
 	evClient                             // a client wakes; gen = its attempt counter
 	evQuiet                              // the quiet phase begins (after the healing actions)
-	evVoterCrash                         // crash-voter: host node crashes; gen = its incarnation
-	evVoterRestart                       // crash-voter: host node restarts if the voter crashed it
-	evNewLeaderCrash                     // crash-new-leader: host node crashes; gen = its incarnation
-	evNewLeaderRestart                   // crash-new-leader: host node restarts if the fault crashed it
-	evReplayMid                          // replay-leader: the leader's cuts heal
-	evReplayDepose                       // replay-leader: host node crashes if it still leads; gen = its incarnation
-	evReplayRestart                      // replay-leader: host node restarts if the fault crashed it
+	evExec                               // a run-time fault's timer: executor idx, op, node, gen
 	evRetire                             // host node shuts down for good (its removal committed)
 	evOperator                           // the operator polls (membership requests); gen 1: an extra poll at an election
-	evLeaderResume                       // pause-leader: the paused leader's process resumes
 	evCalm                               // a calm span of the fault phase begins (every fault healed)
 	evCalmJudge                          // the leader bound of that span expires
 )
@@ -40,6 +33,7 @@ const (
 // event is one entry of the loop's queue.
 type event struct {
 	kind evKind
+	op   uint8  // evExec: the executor's own timer kind
 	node int    // host id, or client id for evClient
 	gen  uint64 // staleness guard, see evKind
 	idx  int    // schedule action index
@@ -78,11 +72,7 @@ type world struct {
 	free      []*simnet.Delivery[packet] // delivery records to reuse
 	stats     stats
 	history   []checker.Operation
-	leaderOf  map[int]int        // resolved node of each *-leader action, by index
-	voter     voterFault         // the open crash-voter window, if any
-	newLeader newLeaderFault     // the open crash-new-leader window, if any
-	replay    replayFault        // the open replay-leader window, if any
-	split     splitFault         // the open config-split window, if any
+	rt        *runtimeFaults     // the run-time fault executors
 	op        operator           // membership requests
 	linkOpts  simnet.LinkOptions // every link's options when no fault changes them
 }
@@ -136,12 +126,9 @@ func (w *world) handle(at int64, ev event) {
 	case evFault:
 		w.applyFault(ev.idx)
 	case evFaultEnd:
-		w.endLeaderFault(ev.idx)
-	case evLeaderResume:
-		w.tr.Begin(at, ev.node, "leader-resume").End()
-		if h := w.hosts[ev.node]; h.up && h.paused {
-			h.resume()
-		}
+		w.endFault(ev.idx)
+	case evExec:
+		w.rt.execs[ev.idx].fire(ev.op, ev.node, ev.gen)
 	case evCalm:
 		if !w.op.idle() {
 			w.tr.Begin(at, 0, "calm").Str("skip", "membership").End()
@@ -155,27 +142,6 @@ func (w *world) handle(at int64, ev event) {
 	case evQuiet:
 		w.tr.Begin(at, 0, "quiet").End()
 		w.live.QuietStart(at)
-	case evVoterCrash:
-		w.tr.Begin(at, ev.node, "voter-crash").End()
-		w.voterCrash(ev.node, ev.gen)
-	case evVoterRestart:
-		w.tr.Begin(at, ev.node, "voter-restart").End()
-		w.restartFrom(&w.voter.crashWindow, ev.node)
-	case evNewLeaderCrash:
-		w.tr.Begin(at, ev.node, "new-leader-crash").End()
-		w.newLeaderCrash(ev.node, ev.gen)
-	case evNewLeaderRestart:
-		w.tr.Begin(at, ev.node, "new-leader-restart").End()
-		w.restartFrom(&w.newLeader.crashWindow, ev.node)
-	case evReplayMid:
-		w.tr.Begin(at, 0, "replay-mid").End()
-		w.replayMid()
-	case evReplayDepose:
-		w.tr.Begin(at, ev.node, "replay-depose").End()
-		w.replayDepose(ev.node, ev.gen)
-	case evReplayRestart:
-		w.tr.Begin(at, ev.node, "replay-restart").End()
-		w.restartFrom(&w.replay.crashWindow, ev.node)
 	case evRetire:
 		w.retire(ev.node)
 	case evOperator:
