@@ -16,18 +16,18 @@ import (
 type evKind uint8
 
 const (
-	evTick             evKind = iota + 1 // a host's tick timer; gen = incarnation
-	evSynced                             // a host's fsync completed; gen = incarnation
-	evDeliver                            // a packet arrives (d)
-	evFault                              // schedule action idx
-	evFaultEnd                           // the window of a *-leader action idx ends
-	evClient                             // a client wakes; gen = its attempt counter
-	evQuiet                              // the quiet phase begins (after the healing actions)
-	evExec                               // a run-time fault's timer: executor idx, op, node, gen
-	evRetire                             // host node shuts down for good (its removal committed)
-	evOperator                           // the operator polls (membership requests); gen 1: an extra poll at an election
-	evCalm                               // a calm span of the fault phase begins (every fault healed)
-	evCalmJudge                          // the leader bound of that span expires
+	evTick      evKind = iota + 1 // a host's tick timer; gen = incarnation
+	evSynced                      // a host's fsync completed; gen = incarnation
+	evDeliver                     // a packet arrives (d)
+	evFault                       // schedule action idx
+	evFaultEnd                    // the window of a *-leader action idx ends
+	evClient                      // a client wakes; gen = its attempt counter
+	evQuiet                       // the quiet phase begins (after the healing actions)
+	evExec                        // a run-time fault's timer: executor idx, op, node, gen
+	evRetire                      // host node shuts down for good (its removal committed)
+	evOperator                    // the operator polls (membership requests); gen 1: an extra poll at an election
+	evCalm                        // a calm span of the fault phase begins (every fault healed)
+	evCalmJudge                   // the leader bound of that span expires
 )
 
 // event is one entry of the loop's queue.
@@ -58,23 +58,23 @@ type world struct {
 	netRng   *prng.Rand
 	faultRng *prng.Rand
 
-	loop      *clock.Loop[event]
-	net       *simnet.Network[packet]
-	hosts     []*host // index 0 unused
-	peers     []uint64
-	clients   []*client
-	sched     faults.Schedule
-	tr        trace.Trace
-	inv       *checker.Invariants
-	pcheck    replica.Checker // the protocol's own invariants; nil if none
-	live      *checker.Liveness
-	sendBuf   []simnet.Delivery[packet]  // reused by send
-	free      []*simnet.Delivery[packet] // delivery records to reuse
-	stats     stats
-	history   []checker.Operation
-	rt        *runtimeFaults     // the run-time fault executors
-	op        operator           // membership requests
-	linkOpts  simnet.LinkOptions // every link's options when no fault changes them
+	loop     *clock.Loop[event]
+	net      *simnet.Network[packet]
+	hosts    []*host // index 0 unused
+	peers    []uint64
+	clients  []*client
+	sched    faults.Schedule
+	tr       trace.Trace
+	inv      *checker.Invariants
+	pcheck   replica.Checker // the protocol's own invariants; nil if none
+	live     *checker.Liveness
+	sendBuf  []simnet.Delivery[packet]  // reused by send
+	free     []*simnet.Delivery[packet] // delivery records to reuse
+	stats    stats
+	history  []checker.Operation
+	rt       *runtimeFaults     // the run-time fault executors
+	op       operator           // membership requests
+	linkOpts simnet.LinkOptions // every link's options when no fault changes them
 }
 
 func (w *world) now() int64 { return w.loop.Now() }
