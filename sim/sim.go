@@ -1,8 +1,23 @@
 // Package sim is the world: a cluster of consensus replicas (any protocol
-// behind package replica), clients and a simulated
-// network on one virtual clock, driven by one seed through one event loop.
-// Run(seed, opts) is a pure function of its arguments: same seed, same
-// options, same binary give the same Result and trace hash.
+// behind package replica), clients and a simulated network on one virtual
+// clock, driven by one seed through one event loop. Run(seed, opts) is a
+// pure function of its arguments: same seed, same options, same binary give
+// the same Result and trace hash. sim knows the replica contract, never a
+// protocol.
+//
+// The rooms, by file:
+//   - loop and run: world.go (the event loop, dispatch), run.go (building a
+//     world, running it), verdict.go (judging it), options.go, draw.go, flags.go;
+//   - hosts and disk: host.go (a replica on its Store: persist, sync, send,
+//     apply), snapshot.go, packet.go, defects.go (host-side defects);
+//   - clients and workload: client.go, reads.go;
+//   - faults: faultexec.go (the schedule's actions), runtime.go (the
+//     run-time fault room and its face faultEnv, implemented in faultenv.go),
+//     one file per run-time fault: faultleader.go, faultvoter.go,
+//     faultnewleader.go, faultreplay.go, faultsplit.go, faultwindow.go;
+//   - membership operator: admin.go;
+//   - metrics and artifacts: metrics.go, annotate.go, artifacts.go,
+//     regress.go, shrink.go.
 package sim
 
 import (
