@@ -128,6 +128,9 @@ func (h *host) receive(p packet) {
 	switch p.kind {
 	case pkRaft:
 		h.node.Step(p.msg)
+		if r, ok := p.msg.(replica.Releaser); ok {
+			r.Release() // delivered copies are the world's alone
+		}
 	case pkReq:
 		h.handleRequest(&p.req)
 	}

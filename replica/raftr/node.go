@@ -16,10 +16,14 @@ type node struct {
 	d    *disk
 	rd   raft.Ready     // the Ready handed out, until Advance
 	conf raft.ConfState // configuration at the last entry handed out to apply
-	// buf and msgs are reused between Readies: a Ready's messages are the
-	// host's until Advance (the network sends clones).
-	buf  []message
-	msgs []replica.Message
+	// The slices of a Ready are reused by the next: they are the host's
+	// until Advance (the network sends clones of the messages).
+	buf       []message
+	msgs      []replica.Message
+	appended  []replica.LogEntry
+	committed []replica.Entry
+	reads     []replica.ReadState
+	clone     slab // where the network's copies of its messages come from
 }
 
 func (r *node) Tick() { r.n.Tick() }
@@ -84,24 +88,30 @@ func (r *node) Ready() replica.Ready {
 	}
 	r.d.write(rd.HardState, rd.Entries)
 	if len(rd.Entries) > 0 {
-		out.Appended = logEntries(rd.Entries)
+		r.appended = appendLog(r.appended[:0], rd.Entries)
+		out.Appended = r.appended
 	}
 	r.buf, r.msgs = r.buf[:0], r.msgs[:0]
 	for i := range rd.Messages {
-		r.buf = append(r.buf, message{m: rd.Messages[i]})
+		r.buf = append(r.buf, message{m: rd.Messages[i], s: &r.clone})
 	}
 	for i := range r.buf {
 		r.msgs = append(r.msgs, &r.buf[i])
 	}
 	out.Messages = r.msgs
 	if len(rd.CommittedEntries) > 0 {
-		out.Committed = make([]replica.Entry, len(rd.CommittedEntries))
-		for i, e := range rd.CommittedEntries {
-			out.Committed[i] = r.entry(e)
+		r.committed = r.committed[:0]
+		for _, e := range rd.CommittedEntries {
+			r.committed = append(r.committed, r.entry(e))
 		}
+		out.Committed = r.committed
 	}
-	for _, s := range rd.ReadStates {
-		out.Reads = append(out.Reads, replica.ReadState{Index: s.Index, Ctx: s.Ctx})
+	if len(rd.ReadStates) > 0 {
+		r.reads = r.reads[:0]
+		for _, s := range rd.ReadStates {
+			r.reads = append(r.reads, replica.ReadState{Index: s.Index, Ctx: s.Ctx})
+		}
+		out.Reads = r.reads
 	}
 	return out
 }
@@ -156,10 +166,10 @@ func logEntry(e raft.Entry) replica.LogEntry {
 	return replica.LogEntry{Index: e.Index, Epoch: e.Term, Hash: hashData(e.Type, e.Data)}
 }
 
-func logEntries(es []raft.Entry) []replica.LogEntry {
-	out := make([]replica.LogEntry, len(es))
-	for i, e := range es {
-		out[i] = logEntry(e)
+// appendLog appends the log view of es to out.
+func appendLog(out []replica.LogEntry, es []raft.Entry) []replica.LogEntry {
+	for _, e := range es {
+		out = append(out, logEntry(e))
 	}
 	return out
 }
