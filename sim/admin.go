@@ -160,7 +160,8 @@ func (w *world) operatorStep(i int) bool {
 	switch {
 	case err == nil:
 		line.Int("i", int64(idx)).End()
-		w.splitOnChange(l, cc, st.Membership) // config-split: may cut l off before the entry leaves
+		w.splitOnChange(l, cc, st.Membership)     // config-split: may cut l off before the entry leaves
+		w.joint.onChange(w, l, cc, st.Membership) // joint-split: likewise, C_old from C_new
 		h.pump()
 	case errors.Is(err, replica.ErrConfigRejected):
 		line.Str("err", "invalid").End()

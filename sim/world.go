@@ -35,6 +35,8 @@ const (
 	evLeaderResume                       // pause-leader: the paused leader's process resumes
 	evCalm                               // a calm span of the fault phase begins (every fault healed)
 	evCalmJudge                          // the leader bound of that span expires
+	evJointDepose                        // joint-split: host node crashes if it still leads; gen = the term it split in
+	evJointRestart                       // joint-split: host node restarts if the fault crashed it; gen = its incarnation
 )
 
 // event is one entry of the loop's queue.
@@ -83,6 +85,7 @@ type world struct {
 	newLeader newLeaderFault     // the open crash-new-leader window, if any
 	replay    replayFault        // the open replay-leader window, if any
 	split     splitFault         // the open config-split window, if any
+	joint     jointFault         // the open joint-split window, if any
 	op        operator           // membership requests
 	linkOpts  simnet.LinkOptions // every link's options when no fault changes them
 }
@@ -176,6 +179,12 @@ func (w *world) handle(at int64, ev event) {
 	case evReplayRestart:
 		w.tr.Begin(at, ev.node, "replay-restart").End()
 		w.restartFrom(&w.replay.crashWindow, ev.node)
+	case evJointDepose:
+		w.tr.Begin(at, ev.node, "joint-depose").End()
+		w.joint.depose(w, ev.node, ev.gen)
+	case evJointRestart:
+		w.tr.Begin(at, ev.node, "joint-restart").End()
+		w.joint.restart(w, ev.node, ev.gen)
 	case evRetire:
 		w.retire(ev.node)
 	case evOperator:
