@@ -21,6 +21,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -52,12 +53,16 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "mutate:", err)
 		return 2
 	}
-	ms, err := collect(root, cfg)
+	all, ms, err := collect(root, cfg)
 	if err != nil {
 		fmt.Fprintln(stderr, "mutate:", err)
 		return 2
 	}
-	equiv, err := loadEquivalent(filepath.Join(root, cfg.equiv))
+	eqPath := cfg.equiv
+	if !filepath.IsAbs(eqPath) {
+		eqPath = filepath.Join(root, eqPath)
+	}
+	equiv, err := loadEquivalent(eqPath)
 	if err != nil {
 		fmt.Fprintln(stderr, "mutate:", err)
 		return 2
@@ -73,6 +78,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 		rep = io.MultiWriter(stdout, f)
 	}
 	fmt.Fprintf(rep, "mutate: %d mutants of %s, sweep seeds %s, budget %s each\n", len(ms), cfg.pkgs, cfg.seeds, cfg.budget)
+	for _, id := range staleEquivalent(all, equiv) {
+		fmt.Fprintf(rep, "stale equivalent %s: no such mutant (the code moved? review the allow-list)\n", id)
+	}
 	if cfg.dry {
 		for _, m := range ms {
 			fmt.Fprintf(rep, "mutant %s (%s)\n", m.ID(), m.Kind)
@@ -105,7 +113,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&files, "files", "", "only files whose base name matches this `REGEXP`")
 	fs.IntVar(&cfg.sample, "sample", 0, "run only N mutants, evenly spaced over the list (0: all)")
 	shard := fs.String("shard", "0/1", "run every N-th mutant from position I (`I/N`), after -sample")
-	fs.StringVar(&cfg.equiv, "equivalent", "testdata/mutate/equivalent.txt", "allow-list of equivalent mutants, relative to the module root")
+	fs.StringVar(&cfg.equiv, "equivalent", "testdata/mutate/equivalent.txt", "allow-list of equivalent mutants (relative: to the module root)")
 	fs.StringVar(&cfg.out, "o", "", "also write the report to `FILE`")
 	fs.StringVar(&cfg.rerun, "rerun", "", "run only the survivors listed in this earlier report `FILE`")
 	fs.Float64Var(&cfg.minRate, "min", 0, "exit 1 if the kill rate (percent) is below this")
@@ -130,10 +138,9 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	return cfg, nil
 }
 
-// collect finds the mutants of every package of cfg.pkgs, in file order,
-// narrowed by -files, -rerun and -sample.
-func collect(root string, cfg config) ([]mutate.Mutant, error) {
-	var ms []mutate.Mutant
+// collect finds the mutants of every package of cfg.pkgs, in file order
+// (all), and those narrowed by -files, -rerun, -sample and -shard.
+func collect(root string, cfg config) (all, ms []mutate.Mutant, err error) {
 	for _, pkg := range strings.Split(cfg.pkgs, ",") {
 		pkg = strings.TrimSpace(pkg)
 		paths, err := filepath.Glob(filepath.Join(root, pkg, "*.go"))
@@ -142,24 +149,27 @@ func collect(root string, cfg config) ([]mutate.Mutant, error) {
 		}
 		for _, p := range paths {
 			base := filepath.Base(p)
-			if strings.HasSuffix(base, "_test.go") || !cfg.files.MatchString(base) {
+			if strings.HasSuffix(base, "_test.go") {
 				continue
 			}
 			src, err := os.ReadFile(p)
 			if err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 			found, err := mutate.Find(filepath.ToSlash(filepath.Join(pkg, base)), src)
 			if err != nil {
-				return nil, err
+				return nil, nil, err
 			}
-			ms = append(ms, found...)
+			all = append(all, found...)
+			if cfg.files.MatchString(base) {
+				ms = append(ms, found...)
+			}
 		}
 	}
 	if cfg.rerun != "" {
 		keep, err := survivorsOf(cfg.rerun)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		var out []mutate.Mutant
 		for _, m := range ms {
@@ -180,7 +190,23 @@ func collect(root string, cfg config) ([]mutate.Mutant, error) {
 	for i := cfg.shard; i < len(ms); i += cfg.shards {
 		out = append(out, ms[i])
 	}
-	return out, nil
+	return all, out, nil
+}
+
+// staleEquivalent lists the allow-list's ids that match no mutant, sorted.
+func staleEquivalent(all []mutate.Mutant, equiv map[string]string) []string {
+	have := map[string]bool{}
+	for _, m := range all {
+		have[m.ID()] = true
+	}
+	var out []string
+	for id := range equiv {
+		if !have[id] {
+			out = append(out, id)
+		}
+	}
+	slices.Sort(out)
+	return out
 }
 
 // survivorsOf reads the "survived ID" lines of a report.
