@@ -98,15 +98,16 @@
 //     of C_new and a disjoint majority of C_old exist, the servers split
 //     in two, both ways: L's side, a majority of C_new with L (as small as
 //     it can be), and the rest, holding a majority of C_old, which never
-//     receives the joint entry before UntilNs. Each side can go on without
+//     receives the joint entry while the split lasts: six election
+//     timeouts, or to UntilNs if that is sooner. Each side can go on without
 //     the other only if it ignores one half of the joint quorum; a correct
 //     core makes progress on the old side alone. About two election
 //     timeouts after the split, if L still leads, it is crashed and
 //     restarted a tick later, so L's side holds an election in the joint
-//     configuration (with or without CheckQuorum). At UntilNs the cuts
-//     heal. Drawn with the membership requests: a window opens with each
-//     replace-node request one time in two (no overlap), whatever the
-//     run's membership mode (with single-voter changes it never splits).
+//     configuration (with or without CheckQuorum). Drawn with the
+//     membership requests: a window of 20 to 30 election timeouts opens
+//     with each replace-node request (no overlap), whatever the run's
+//     membership mode (with single-voter changes it never splits).
 //     Overlapping joint-split windows are invalid.
 //   - A window (flap, isolate-leader, crash-leader, crash-voter,
 //     crash-new-leader, replay-leader, partition-leader, pause-leader,

@@ -74,15 +74,15 @@ func (g *gen) drawMembership(rng *prng.Rand) {
 }
 
 // drawJointSplits opens a joint-split window with each replace-node request
-// that does not fall in the previous window, 8 to 10 election timeouts long
-// like config-split's (the learner's catch-up, then two elections). Its
-// draws come from their own stream, so the plan above stays as it was.
+// that does not fall in the previous window, 20 to 30 election timeouts
+// long (ending by QuietAtNs): the joining learner's catch-up may take most
+// of it; the split itself lasts 6 election timeouts at most. Its draws come
+// from their own stream, so the plan above stays as it was.
 func (g *gen) drawJointSplits(rng *prng.Rand) {
 	if g.o.Intensity == 0 || len(g.o.Kinds) > 0 && !slices.Contains(g.o.Kinds, JointSplit) {
 		return
 	}
-	hi := min(10*g.o.ElectionTimeoutNs, g.o.MaxEpisodeNs())
-	lo := max(min(8*g.o.ElectionTimeoutNs, hi), g.o.MinEpisodeNs())
+	lo, hi := 20*g.o.ElectionTimeoutNs, 30*g.o.ElectionTimeoutNs
 	until := int64(-1)
 	n := len(g.actions)
 	for _, a := range g.actions[:n] {

@@ -32,9 +32,14 @@ type jointRoom interface {
 type jointFault struct {
 	untilNs int64
 	leader  int    // L; 0 while armed or after the window
+	healed  bool   // the split is over (it lasts jointCutElections at most)
 	side    []bool // by id: L's side
 	down    []bool // by id: crashed by the depose, not yet restarted
 }
+
+// jointCutElections bounds the split, in election timeouts: time for the
+// old side to elect and commit, and for L's side, deposed at 2, to elect.
+const jointCutElections = 6
 
 // start arms a window ending at untilNs over n servers.
 func (f *jointFault) start(r jointRoom, untilNs int64) {
@@ -72,6 +77,7 @@ func (f *jointFault) onChange(r jointRoom, l int, cc replica.ConfigChange, cs re
 	// Depose L after two election timeouts if it still leads, so its side
 	// elects in the joint configuration even without CheckQuorum.
 	r.timer(r.nowNs()+2*r.electionNs(), evJointDepose, l, term)
+	r.timer(min(r.nowNs()+jointCutElections*r.electionNs(), f.untilNs), evJointHeal, l, 0)
 }
 
 // jointSide is L's side: L and a majority of next, first its members not
@@ -106,12 +112,12 @@ func jointSide(l uint64, old, next []uint64) []uint64 {
 // depose crashes L if it still leads the term it split in (gen), and
 // restarts it a tick later, still on its side.
 func (f *jointFault) depose(r jointRoom, l int, term uint64) {
-	if t, ok := r.leaderTerm(l); !ok || t != term || f.leader != l || r.nowNs() >= f.untilNs {
+	if t, ok := r.leaderTerm(l); !ok || t != term || f.leader != l || f.healed || r.nowNs() >= f.untilNs {
 		return
 	}
 	r.crashHost(l)
 	f.down[l] = true
-	r.timer(min(r.nowNs()+r.tickNs(), f.untilNs), evJointRestart, l, r.incarnation(l))
+	r.timer(r.nowNs()+r.tickNs(), evJointRestart, l, r.incarnation(l))
 }
 
 // restart boots host n if the depose crashed it and nothing booted it since.
@@ -123,18 +129,26 @@ func (f *jointFault) restart(r jointRoom, n int, gen uint64) {
 	r.restartHost(n)
 }
 
-// end heals the window's cuts and restarts a host it still holds down.
-func (f *jointFault) end(r jointRoom) {
-	r.note(f.leader, "joint-split-end", "leader", int64(f.leader))
-	if f.leader != 0 {
-		f.eachCut(r, false)
+// heal ends the split (once) and restarts a host the depose holds down.
+func (f *jointFault) heal(r jointRoom) {
+	if f.leader == 0 || f.healed {
+		return
 	}
+	f.healed = true
+	r.note(f.leader, "joint-heal", "leader", int64(f.leader))
+	f.eachCut(r, false)
 	for n, d := range f.down {
 		if d {
 			f.down[n] = false
 			r.restartHost(n)
 		}
 	}
+}
+
+// end closes the window, healing the split if it is still on.
+func (f *jointFault) end(r jointRoom) {
+	r.note(f.leader, "joint-split-end", "leader", int64(f.leader))
+	f.heal(r)
 	f.untilNs, f.leader = 0, 0
 }
 

@@ -37,6 +37,7 @@ const (
 	evCalmJudge                          // the leader bound of that span expires
 	evJointDepose                        // joint-split: host node crashes if it still leads; gen = the term it split in
 	evJointRestart                       // joint-split: host node restarts if the fault crashed it; gen = its incarnation
+	evJointHeal                          // joint-split: the split ends
 )
 
 // event is one entry of the loop's queue.
@@ -185,6 +186,8 @@ func (w *world) handle(at int64, ev event) {
 	case evJointRestart:
 		w.tr.Begin(at, ev.node, "joint-restart").End()
 		w.joint.restart(w, ev.node, ev.gen)
+	case evJointHeal:
+		w.joint.heal(w)
 	case evRetire:
 		w.retire(ev.node)
 	case evOperator:
