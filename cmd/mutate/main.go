@@ -28,6 +28,9 @@ import (
 	"github.com/faultline-sim/faultline/internal/mutate"
 )
 
+// baselineBudget bounds the sweep without mutants.
+const baselineBudget = time.Hour
+
 type config struct {
 	pkgs, seeds, equiv, out, rerun string
 	files                          *regexp.Regexp
@@ -77,7 +80,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		defer f.Close()
 		rep = io.MultiWriter(stdout, f)
 	}
-	fmt.Fprintf(rep, "mutate: %d mutants of %s, sweep seeds %s, budget %s each\n", len(ms), cfg.pkgs, cfg.seeds, cfg.budget)
+	fmt.Fprintf(rep, "mutate: %d mutants of %s, sweep seeds %s\n", len(ms), cfg.pkgs, cfg.seeds)
 	for _, id := range staleEquivalent(all, equiv) {
 		fmt.Fprintf(rep, "stale equivalent %s: no such mutant (the code moved? review the allow-list)\n", id)
 	}
@@ -87,13 +90,17 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 		return 0
 	}
-	r := &runner{root: root, seeds: cfg.seeds, budget: cfg.budget}
-	if st, d := r.baseline(); st != killed && st != timedOut {
-		fmt.Fprintf(rep, "baseline: sweep passes without mutants in %s\n", d.Round(time.Second))
-	} else {
-		fmt.Fprintf(stderr, "mutate: the sweep fails (%s) without any mutant; fix that first\n", st)
+	r := &runner{root: root, seeds: cfg.seeds, budget: baselineBudget}
+	st, d := r.baseline()
+	if st != survived {
+		fmt.Fprintf(stderr, "mutate: the sweep does not pass (%s) without any mutant; fix that first\n", st)
 		return 2
 	}
+	r.budget = cfg.budget
+	if r.budget == 0 {
+		r.budget = 3*d + time.Minute
+	}
+	fmt.Fprintf(rep, "baseline: sweep passes without mutants in %s; budget %s per mutant\n", d.Round(time.Second), r.budget.Round(time.Second))
 	s := r.all(ms, equiv, rep)
 	s.print(rep, equiv)
 	if s.rate() < cfg.minRate {
@@ -109,7 +116,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	var files string
 	fs.StringVar(&cfg.pkgs, "pkgs", "raft", "comma list of package `DIRS` to mutate (missing ones are skipped)")
 	fs.StringVar(&cfg.seeds, "seeds", "1-200", "seeds of the sweep that must kill each mutant")
-	fs.DurationVar(&cfg.budget, "budget", 3*time.Minute, "wall-clock budget per mutant (build and sweep); past it the mutant is 'timed out'")
+	fs.DurationVar(&cfg.budget, "budget", 0, "wall-clock budget per mutant (build and sweep), past it the mutant is 'timed out'; 0: three times the baseline sweep and a minute")
 	fs.StringVar(&files, "files", "", "only files whose base name matches this `REGEXP`")
 	fs.IntVar(&cfg.sample, "sample", 0, "run only N mutants, evenly spaced over the list (0: all)")
 	shard := fs.String("shard", "0/1", "run every N-th mutant from position I (`I/N`), after -sample")
@@ -132,8 +139,8 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	if _, err := fmt.Sscanf(*shard, "%d/%d", &cfg.shard, &cfg.shards); err != nil || cfg.shards < 1 || cfg.shard < 0 || cfg.shard >= cfg.shards {
 		return cfg, fmt.Errorf("-shard: want I/N with 0 <= I < N, got %q", *shard)
 	}
-	if cfg.budget <= 0 || cfg.sample < 0 {
-		return cfg, fmt.Errorf("-budget must be positive and -sample not negative")
+	if cfg.budget < 0 || cfg.sample < 0 {
+		return cfg, fmt.Errorf("-budget and -sample must not be negative")
 	}
 	return cfg, nil
 }

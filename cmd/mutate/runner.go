@@ -22,7 +22,7 @@ type status string
 const (
 	killed   status = "killed"    // the sweep failed
 	survived status = "survived"  // the sweep passed
-	timedOut status = "timed-out" // the budget ran out (counted as killed: the sweep does not finish)
+	timedOut status = "timed-out" // the budget ran out: a hang, or a slow machine (not counted, listed)
 	noBuild  status = "no-build"  // the mutant does not compile (not counted)
 )
 
@@ -98,6 +98,7 @@ type summary struct {
 	n         map[status]int
 	equiv     int
 	survivors []mutate.Mutant
+	timedOut  []mutate.Mutant
 	total     time.Duration
 }
 
@@ -117,8 +118,11 @@ func (r *runner) all(ms []mutate.Mutant, equiv map[string]string, w io.Writer) s
 			continue
 		}
 		s.n[st]++
-		if st == survived {
+		switch st {
+		case survived:
 			s.survivors = append(s.survivors, m)
+		case timedOut:
+			s.timedOut = append(s.timedOut, m)
 		}
 		fmt.Fprintf(w, "[%d/%d] %s %s (%s)\n", i+1, len(ms), st, m.ID(), d.Round(time.Second))
 	}
@@ -126,9 +130,11 @@ func (r *runner) all(ms []mutate.Mutant, equiv map[string]string, w io.Writer) s
 }
 
 // rate is the kill rate in percent over the non-equivalent mutants that
-// compiled: (killed + timed out) / (killed + timed out + survived).
+// compiled and finished in the budget: killed / (killed + survived). A
+// timed-out mutant is neither (on a loaded machine a survivor may time
+// out), so it is listed for a rerun with a larger budget.
 func (s summary) rate() float64 {
-	k := s.n[killed] + s.n[timedOut]
+	k := s.n[killed]
 	if k+s.n[survived] == 0 {
 		return 100
 	}
@@ -136,10 +142,13 @@ func (s summary) rate() float64 {
 }
 
 func (s summary) print(w io.Writer, equiv map[string]string) {
-	k := s.n[killed] + s.n[timedOut]
-	fmt.Fprintf(w, "kill rate %.1f%% (%d of %d): killed %d, timed out %d, survived %d; equivalent %d (allow-list of %d), not compiled %d; wall %s\n",
-		s.rate(), k, k+s.n[survived], s.n[killed], s.n[timedOut], s.n[survived], s.equiv, len(equiv), s.n[noBuild], s.total.Round(time.Second))
+	k := s.n[killed]
+	fmt.Fprintf(w, "kill rate %.1f%% (%d of %d): killed %d, survived %d; timed out %d, equivalent %d (allow-list of %d), not compiled %d; wall %s\n",
+		s.rate(), k, k+s.n[survived], k, s.n[survived], s.n[timedOut], s.equiv, len(equiv), s.n[noBuild], s.total.Round(time.Second))
 	for _, m := range s.survivors {
 		fmt.Fprintf(w, "survived %s (%s)\n", m.ID(), m.Kind)
+	}
+	for _, m := range s.timedOut {
+		fmt.Fprintf(w, "timed-out %s (%s)\n", m.ID(), m.Kind)
 	}
 }
