@@ -216,7 +216,8 @@ func staleEquivalent(all []mutate.Mutant, equiv map[string]string) []string {
 	return out
 }
 
-// survivorsOf reads the "survived ID" lines of a report.
+// survivorsOf reads the survivors of a report, finished or not: its
+// "survived ID" lines and progress lines.
 func survivorsOf(path string) (map[string]bool, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -226,7 +227,11 @@ func survivorsOf(path string) (map[string]bool, error) {
 	keep := map[string]bool{}
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
-		if id, ok := strings.CutPrefix(sc.Text(), "survived "); ok {
+		line := sc.Text()
+		if i := strings.Index(line, "] "); strings.HasPrefix(line, "[") && i > 0 {
+			line = line[i+2:] // a progress line: "[i/n] survived ID (time)"
+		}
+		if id, ok := strings.CutPrefix(line, "survived "); ok {
 			keep[strings.TrimSpace(strings.SplitN(id, " (", 2)[0])] = true
 		}
 	}
