@@ -8,7 +8,7 @@ SHRINKBUDGET ?= 200
 KERNEL    := ./internal/... ./clock/... ./simnet/... ./raft/... ./kv/... ./replica/...
 SIMRUN    := bin/simrun
 
-.PHONY: all test sim fuzz bench lint vet check-deps replay build clean shrink-corpus
+.PHONY: all test sim fuzz bench lint vet check-deps replay build clean shrink-corpus mutate
 
 all: lint test
 
@@ -31,6 +31,20 @@ fuzz:
 ## shrink-corpus: shrink every regression entry and replay it from its artifact directory.
 shrink-corpus:
 	$(GO) test ./sim -run TestCorpusShrinks -sim.shrink-corpus=$(SHRINKBUDGET) -v -timeout 60m
+
+## mutate: mutation testing of the cores (MUTATE_PKGS, missing ones skipped) killed by the
+## default seed sweep (MUTATE_SEEDS), MUTATE_BUDGET per mutant (0: three baseline sweeps and a minute); prints the kill rate and each
+## survivor, writes bin/mutate-report.txt. MUTATE_FLAGS e.g. -files '^(confchange|election)' -sample 40,
+## -shard 0/8, -rerun bin/mutate-report.txt (only its survivors, e.g. with MUTATE_SEEDS=1-1000).
+MUTATE_PKGS   ?= raft,paxos
+MUTATE_SEEDS  ?= 1-200
+MUTATE_BUDGET ?= 0
+MUTATE_FLAGS  ?=
+MUTATE_REPORT ?= bin/mutate-report.txt
+mutate:
+	@mkdir -p $(dir $(MUTATE_REPORT))
+	$(GO) run ./cmd/mutate -pkgs $(MUTATE_PKGS) -seeds $(MUTATE_SEEDS) -budget $(MUTATE_BUDGET) \
+	  -equivalent testdata/mutate/equivalent.txt -o $(MUTATE_REPORT) $(MUTATE_FLAGS)
 
 ## replay: replay one seed verbosely (SEED=N).
 replay: build

@@ -92,9 +92,26 @@
 //     elect a leader that lacks it. Drawn with the membership requests
 //     (the race plan, membership.go), not as an episode. Overlapping
 //     config-split windows are invalid.
+//   - joint-split carries Node 0 and opens a window [AtNs, UntilNs) over a
+//     joint membership change (thesis §4.3). The first time in it that a
+//     leader L appends a joint configuration C_old,new in which a majority
+//     of C_new and a disjoint majority of C_old exist, the servers split
+//     in two, both ways: L's side, a majority of C_new with L (as small as
+//     it can be), and the rest, holding a majority of C_old, which never
+//     receives the joint entry while the split lasts: six election
+//     timeouts, or to UntilNs if that is sooner. Each side can go on without
+//     the other only if it ignores one half of the joint quorum; a correct
+//     core makes progress on the old side alone. About two election
+//     timeouts after the split, if L still leads, it is crashed and
+//     restarted a tick later, so L's side holds an election in the joint
+//     configuration (with or without CheckQuorum). Drawn with the
+//     membership requests: a window of 20 to 30 election timeouts opens
+//     with each replace-node request (no overlap), whatever the run's
+//     membership mode (with single-voter changes it never splits).
+//     Overlapping joint-split windows are invalid.
 //   - A window (flap, isolate-leader, crash-leader, crash-voter,
 //     crash-new-leader, replay-leader, partition-leader, pause-leader,
-//     config-split) ends at UntilNs before
+//     config-split, joint-split) ends at UntilNs before
 //     the actions listed at that time. Validate keeps crash, pause and
 //     crash-leader out of a crash-leader window including its end, and a
 //     new flap on a link out of the previous one there, end included.
@@ -153,12 +170,13 @@ const (
 	ConfigSplit     Kind = "config-split"     // until UntilNs, cut a leader off as it proposes a voter change; move a voter of the next leader to its side
 	PauseLeader     Kind = "pause-leader"     // cut the leader off from the other servers and pause it; resume at 2/3, heal at UntilNs
 	PartitionLeader Kind = "partition-leader" // cut the leader off from the other nodes until UntilNs; its drift := DriftPPM, theirs := -DriftPPM
+	JointSplit      Kind = "joint-split"      // until UntilNs, split C_old from C_new as a leader appends a joint configuration
 )
 
 // AllKinds lists every kind in a stable order.
 var AllKinds = []Kind{Partition, OneWay, Cut, Isolate, Heal, HealLink, Crash,
 	Restart, Pause, Resume, Skew, Drift, Link, Flap, Clog, Unclog,
-	IsolateLeader, CrashLeader, CrashVoter, CrashNewLeader, ReplayLeader, PartitionLeader, PauseLeader, ConfigSplit, AddNode, RemoveNode, ReplaceNode}
+	IsolateLeader, CrashLeader, CrashVoter, CrashNewLeader, ReplayLeader, PartitionLeader, PauseLeader, ConfigSplit, JointSplit, AddNode, RemoveNode, ReplaceNode}
 
 // Action is one timed fault. Only the fields its Kind uses may be non-zero
 // (Validate enforces it), so the text and JSON forms carry the same data.
@@ -199,7 +217,7 @@ const MaxNodes = 64
 // heallink and resets: skew 0, drift 0, link without options) plus the
 // lengths UntilNs-AtNs of window actions (flap, isolate-leader,
 // crash-leader, crash-voter, crash-new-leader, replay-leader, partition-leader,
-// pause-leader, config-split).
+// pause-leader, config-split, joint-split).
 // Every shrink candidate is strictly smaller.
 type Size struct {
 	Actions     int

@@ -50,6 +50,7 @@ var kindFields = map[Kind]field{
 	ReplaceNode:     fFrom | fTo,
 	PartitionLeader: fUntil | fDrift,
 	ConfigSplit:     fUntil,
+	JointSplit:      fUntil,
 	PauseLeader:     fUntil,
 }
 

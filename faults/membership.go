@@ -70,6 +70,28 @@ func (g *gen) drawMembership(rng *prng.Rand) {
 			voters = slices.Delete(voters, i, i+1)
 		}
 	}
+	g.drawJointSplits(rng.Fork("joint-split"))
+}
+
+// drawJointSplits opens a joint-split window with each replace-node request
+// that does not fall in the previous window, 20 to 30 election timeouts
+// long (ending by QuietAtNs): the joining learner's catch-up may take most
+// of it; the split itself lasts 6 election timeouts at most. Its draws come
+// from their own stream, so the plan above stays as it was.
+func (g *gen) drawJointSplits(rng *prng.Rand) {
+	if g.o.Intensity == 0 || len(g.o.Kinds) > 0 && !slices.Contains(g.o.Kinds, JointSplit) {
+		return
+	}
+	lo, hi := 20*g.o.ElectionTimeoutNs, 30*g.o.ElectionTimeoutNs
+	until := int64(-1)
+	n := len(g.actions)
+	for _, a := range g.actions[:n] {
+		if a.Kind != ReplaceNode || a.AtNs <= until {
+			continue
+		}
+		until = min(a.AtNs+rng.Range(lo, hi), g.quiet)
+		g.actions = append(g.actions, Action{AtNs: a.AtNs, Kind: JointSplit, UntilNs: until})
+	}
 }
 
 // splitAllowed reports whether config-split is among the kinds.

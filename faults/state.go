@@ -17,6 +17,7 @@ type state struct {
 	newLeaderUntil   int64   // a crash-new-leader window is busy while AtNs <= this (-1: never)
 	replayUntil      int64   // a replay-leader window is busy while AtNs <= this (-1: never)
 	splitUntil       int64   // a config-split window is busy while AtNs <= this (-1: never)
+	jointUntil       int64   // a joint-split window is busy while AtNs <= this (-1: never)
 	driftLeaderUntil int64   // a drifting partition-leader window holds every clock while AtNs <= this (-1: never)
 }
 
@@ -25,7 +26,7 @@ func newState(n int) *state {
 	st := &state{n: n, crashed: make([]bool, n+1), paused: make([]bool, n+1),
 		drift: make([]int64, n+1), cut: make([]bool, m), opts: make([]bool, m),
 		clog: make([]bool, m), flapUntil: make([]int64, m), leaderCrashUntil: -1, voterCrashUntil: -1,
-		newLeaderUntil: -1, replayUntil: -1, splitUntil: -1, driftLeaderUntil: -1}
+		newLeaderUntil: -1, replayUntil: -1, splitUntil: -1, jointUntil: -1, driftLeaderUntil: -1}
 	for i := range st.flapUntil {
 		st.flapUntil[i] = -1
 	}
@@ -111,6 +112,8 @@ func (st *state) applyOther(a Action) error {
 		return exclusiveWindow(&st.replayUntil, a)
 	case ConfigSplit:
 		return exclusiveWindow(&st.splitUntil, a)
+	case JointSplit:
+		return exclusiveWindow(&st.jointUntil, a)
 	case Restart:
 		if !st.crashed[a.Node] {
 			return fmt.Errorf("node %d is not crashed", a.Node)

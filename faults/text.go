@@ -80,7 +80,7 @@ func actionOptions(a Action) string {
 	case Flap:
 		o = append(o, "until="+formatFixed(a.UntilNs, 0),
 			"up>="+formatDur(a.MinUpNs), "down>="+formatDur(a.MinDownNs))
-	case IsolateLeader, CrashLeader, CrashVoter, CrashNewLeader, ReplayLeader, PauseLeader, ConfigSplit:
+	case IsolateLeader, CrashLeader, CrashVoter, CrashNewLeader, ReplayLeader, PauseLeader, ConfigSplit, JointSplit:
 		o = append(o, "until="+formatFixed(a.UntilNs, 0))
 	case PartitionLeader:
 		o = append(o, "until="+formatFixed(a.UntilNs, 0))

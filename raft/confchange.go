@@ -181,6 +181,9 @@ func (n *Node) quorumMatch() uint64 {
 		slices.Sort(m)
 		return m[len(m)-(len(m)/2+1)]
 	}
+	if n.cfg.Defects.JointQuorumNewOnlyCommit {
+		return half(cs.Voters)
+	}
 	return min(half(cs.Voters), half(cs.VotersOutgoing))
 }
 

@@ -357,3 +357,45 @@ func TestConf_AutoLeaveOnRemovedNodesAck(t *testing.T) {
 	_, ok = nw.nodes[2].Match(1)
 	require.False(t, ok, "a follower knows no match")
 }
+
+// The joint-quorum defects, each against the correct rule: with C_old
+// {1,2,3} and C_new {1..5}, node 4 wins an election with votes of 4, 5 and
+// 2 only under joint-quorum-new-only-votes, and leader 1 cut off from 2 and
+// 3 commits the joint entry (stored by 1, 4, 5) only under
+// joint-quorum-new-only-commit.
+func TestConf_JointQuorumNewOnlyDefects(t *testing.T) {
+	for _, defect := range []bool{false, true} {
+		nw := newNetworkVoters(t, 5, ids(3), func(c *Config) { c.Defects.JointQuorumNewOnlyVotes = defect })
+		l := nw.tickUntilLeader(100)
+		require.Equal(t, uint64(1), l)
+		nw.proposeConf(l, cc(false, addLearner(4), addLearner(5)))
+		nw.stabilize()
+		nw.tick(2)
+		nw.filter = func(m *Message) bool { return m.Type != MsgAppResp }
+		nw.proposeConf(l, cc(false, addVoter(4), addVoter(5)))
+		nw.stabilize()
+		nw.filter = nil
+		require.True(t, nw.config(4).IsJoint())
+		nw.crash(l)
+		nw.isolate(3)
+		nw.campaign(4)
+		want := Candidate
+		if defect {
+			want = Leader
+		}
+		require.Equal(t, want, nw.nodes[4].role, "votes defect %v", defect)
+	}
+	for _, defect := range []bool{false, true} {
+		nw := newNetworkVoters(t, 5, ids(3), func(c *Config) { c.Defects.JointQuorumNewOnlyCommit = defect })
+		l := nw.tickUntilLeader(100)
+		require.Equal(t, uint64(1), l)
+		nw.proposeConf(l, cc(false, addLearner(4), addLearner(5)))
+		nw.stabilize()
+		nw.tick(2)
+		nw.isolate(2)
+		nw.isolate(3)
+		joint := nw.proposeConf(l, cc(false, addVoter(4), addVoter(5)))
+		nw.stabilize()
+		require.Equal(t, defect, nw.nodes[l].log.committed >= joint, "commit defect %v", defect)
+	}
+}

@@ -39,4 +39,11 @@ type Defects struct {
 	// LeaseIgnoresDrift: LeaseRead trusts the lease for the full election
 	// timeout, ignoring LeaseMarginTicks and the tick phase allowance.
 	LeaseIgnoresDrift bool
+	// JointQuorumNewOnlyVotes: an election (or pre-vote) in a joint
+	// configuration is won by a majority of the new half alone, ignoring
+	// C_old (thesis §4.3 needs both).
+	JointQuorumNewOnlyVotes bool
+	// JointQuorumNewOnlyCommit: in a joint configuration the leader commits
+	// what a majority of the new half stores, ignoring C_old.
+	JointQuorumNewOnlyCommit bool
 }

@@ -85,7 +85,11 @@ func (n *Node) poll(id uint64, granted bool) {
 	if _, seen := n.votes[id]; !seen {
 		n.votes[id] = granted
 	}
-	yes := n.hasQuorum(func(p uint64) bool { v, ok := n.votes[p]; return ok && v })
+	yesVote := func(p uint64) bool { v, ok := n.votes[p]; return ok && v }
+	yes := n.hasQuorum(yesVote)
+	if n.cfg.Defects.JointQuorumNewOnlyVotes {
+		yes = majority(n.log.conf().cs.Voters, yesVote)
+	}
 	rejected := func(p uint64) bool { v, ok := n.votes[p]; return ok && !v }
 	cs := n.log.conf().cs
 	no := (len(cs.Voters) > 0 && majority(cs.Voters, rejected)) ||

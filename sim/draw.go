@@ -150,15 +150,18 @@ func (o Options) drawMembership(d drawer, given Options) Options {
 // It always makes the same draws.
 func drawFaultSet(r *prng.Rand) string {
 	all := r.Chance(prng.R(1, 2))
+	// joint-split is left out: it came later, and a longer list would move
+	// the kinds of every seed drawn since. It is among "all".
+	kinds := slices.DeleteFunc(slices.Clone(faults.EpisodeKinds), func(k faults.Kind) bool { return k == faults.JointSplit })
 	var picked [3]int
 	for i := range picked {
-		picked[i] = r.IntN(len(faults.EpisodeKinds))
+		picked[i] = r.IntN(len(kinds))
 	}
 	if all {
 		return "all"
 	}
 	var names []string
-	for i, k := range faults.EpisodeKinds {
+	for i, k := range kinds {
 		if slices.Contains(picked[:], i) {
 			names = append(names, string(k))
 		}

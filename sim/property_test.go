@@ -136,10 +136,10 @@ func propKinds(nodes int) []faults.Kind {
 		switch k {
 		case faults.Crash, faults.Pause, faults.Skew, faults.Drift, faults.CrashLeader:
 			out = append(out, k)
-		case faults.CrashVoter, faults.CrashNewLeader, faults.ReplayLeader, faults.PartitionLeader, faults.PauseLeader, faults.ConfigSplit:
+		case faults.CrashVoter, faults.CrashNewLeader, faults.ReplayLeader, faults.PartitionLeader, faults.PauseLeader, faults.ConfigSplit, faults.JointSplit:
 			// Not drawn here (their windows must not overlap, a drifting
 			// partition-leader holds every clock, which propHeld does not
-			// track yet, and config-split needs membership requests); the
+			// track yet, and config-split and joint-split need membership requests); the
 			// seeded sweep draws them.
 		default:
 			if nodes >= 2 {

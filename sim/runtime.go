@@ -73,6 +73,7 @@ type runtimeFaults struct {
 	newLeader *newLeaderFault
 	replay    *replayFault
 	split     *splitFault
+	joint     *jointFault
 }
 
 const (
@@ -81,6 +82,7 @@ const (
 	slotNewLeader
 	slotReplay
 	slotSplit
+	slotJoint
 )
 
 func newRuntimeFaults(env faultEnv, actions int) *runtimeFaults {
@@ -89,15 +91,18 @@ func newRuntimeFaults(env faultEnv, actions int) *runtimeFaults {
 		newLeader: &newLeaderFault{crashWindow: newCrashWindow(env, slotNewLeader, faults.CrashNewLeader)},
 		replay:    &replayFault{crashWindow: newCrashWindow(env, slotReplay, faults.ReplayLeader)},
 		split:     &splitFault{env: env},
+		joint:     &jointFault{env: env},
 	}
 	rt.execs = []executor{
 		slotLeader: &leaderFault{env: env, leaderOf: make([]int, actions)},
 		slotVoter:  rt.voter, slotNewLeader: rt.newLeader, slotReplay: rt.replay, slotSplit: rt.split,
+		slotJoint: rt.joint,
 	}
 	rt.kinds = [][]faults.Kind{
 		slotLeader: {faults.IsolateLeader, faults.CrashLeader, faults.PartitionLeader, faults.PauseLeader},
 		slotVoter:  {faults.CrashVoter}, slotNewLeader: {faults.CrashNewLeader},
 		slotReplay: {faults.ReplayLeader}, slotSplit: {faults.ConfigSplit},
+		slotJoint: {faults.JointSplit},
 	}
 	return rt
 }
@@ -141,7 +146,8 @@ func (rt *runtimeFaults) finishing(n int, rd *replica.Ready, commit uint64) bool
 
 // configProposed: leader l proposed cc on top of configuration cs.
 func (rt *runtimeFaults) configProposed(l int, cc replica.ConfigChange, cs replica.Membership) {
-	rt.split.proposed(l, cc, cs)
+	rt.split.proposed(l, cc, cs) // config-split: may cut l off before the entry leaves
+	rt.joint.proposed(l, cc, cs) // joint-split: likewise, C_old from C_new
 }
 
 // holds: the operator may take up membership request i (action a) now,

@@ -40,6 +40,10 @@ var catalogue = []struct {
 		func(d *raft.Defects) { d.SingleServerUnsafe = true }},
 	{replica.Defect{Name: "lease-ignores-drift", Summary: "lease reads trust the lease for the whole election timeout, ignoring clock drift and tick phase", Catches: "linearizability of lease reads: the partition-leader fault at the drift bound, a deposed leader answering a lease read after the new leader committed a write (corpus seed 37); scenario lease-ignores-drift"},
 		func(d *raft.Defects) { d.LeaseIgnoresDrift = true }},
+	{replica.Defect{Name: "joint-quorum-new-only-votes", Summary: "an election in a joint configuration is won by a majority of the new half alone", Catches: "leader-completeness (or two leaders in a term): the joint-split fault, the new side electing without C_old while the old side commits"},
+		func(d *raft.Defects) { d.JointQuorumNewOnlyVotes = true }},
+	{replica.Defect{Name: "joint-quorum-new-only-commit", Summary: "a leader in a joint configuration commits what a majority of the new half stores", Catches: "committed-entry, state-machine-safety: the joint-split fault, both sides committing at the joint entry's index"},
+		func(d *raft.Defects) { d.JointQuorumNewOnlyCommit = true }},
 }
 
 // Defects implements replica.Protocol.
