@@ -91,6 +91,7 @@ const (
 // The draws use their own stream, so fixing one option does not change the
 // others.
 func (o Options) Draw(seed uint64) Options {
+	caller := o // what the caller fixed, for fitCaps
 	r := prng.New(seed).Fork("options")
 	pick := func(cur int, choices ...int) int {
 		v := choices[r.IntN(len(choices))]
@@ -189,7 +190,7 @@ func (o Options) Draw(seed uint64) Options {
 	o.MaxDriftPPM = pick(o.MaxDriftPPM, 50_000, 100_000, 200_000, 200_000, 200_000, 200_000, 200_000, 200_000)
 	o.Protocol = o.protocol()
 	if p := replica.Lookup(o.Protocol); p != nil {
-		o = o.fitCaps(p.Caps(), given)
+		o = o.fitCaps(p.Caps(), caller)
 	}
 	return o
 }
@@ -218,6 +219,20 @@ func (o Options) fitCaps(c replica.Caps, given Options) Options {
 	}
 	if !c.Snapshots && given.SnapshotEntries == 0 {
 		o.SnapshotEntries = -1
+	}
+	if given.Faults == "" && o.Faults != "all" { // a drawn list: drop the kinds the protocol lacks
+		kinds, _ := parseFaultKinds(o.Faults)
+		kinds = slices.DeleteFunc(kinds, func(k faults.Kind) bool {
+			return slices.Contains(protocolFaults, k) && !c.HasFault(string(k))
+		})
+		names := make([]string, len(kinds))
+		for i, k := range kinds {
+			names[i] = string(k)
+		}
+		o.Faults = strings.Join(names, ",")
+		if len(names) == 0 {
+			o.Faults = "none"
+		}
 	}
 	if given.ReadModes == "" {
 		modes, _ := parseReadModes(o.ReadModes)
