@@ -117,10 +117,17 @@ func (c *checker) accept(atNs int64, o paxos.Observation) {
 }
 
 // learn records that a node learned a value as chosen: it must be the one
-// a majority accepted (once one did, before or after).
+// a majority accepted in one ballot, and that majority's accepts were
+// durable before any reply that let the node learn it left.
 func (c *checker) learn(atNs int64, o paxos.Observation) {
 	h := hashValue(o.Value)
-	if ch, ok := c.chosen[o.Index]; ok && ch.hash != h {
+	ch, ok := c.chosen[o.Index]
+	switch {
+	case !ok: // a node learns a value only after a majority's accepts were durable
+		c.fail(CheckChosen, atNs, []uint64{o.Node}, "slot %d: node %d learned value %016x as chosen, but no majority accepted a value there in one ballot",
+			o.Index, o.Node, h)
+		return
+	case ch.hash != h:
 		c.fail(CheckChosen, atNs, []uint64{o.Node, ch.node}, "slot %d: node %d learned value %016x as chosen, but a majority chose %016x in ballot %s",
 			o.Index, o.Node, h, ch.hash, ballot(ch.ballot))
 		return
