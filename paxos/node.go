@@ -161,9 +161,13 @@ func (n *Node) Propose(cmd []byte) (index uint64, err error) {
 }
 
 // Compact records a snapshot of the state machine at applied (data is its
-// image) and drops the slots up to it.
+// image) and drops the slots up to it. A snapshot received while the last
+// Ready was out may already cover it: then nothing changes.
 func (n *Node) Compact(applied uint64, data []byte) {
-	if applied <= n.snap.Index || applied > n.applied {
+	if applied <= n.snap.Index && applied <= n.applied {
+		return // a snapshot received since the last Ready already covers it
+	}
+	if applied > n.applied {
 		panic("paxos: node " + strconv.Itoa(n.id) + " compaction at " + strconv.FormatUint(applied, 10) +
 			" outside (" + strconv.FormatUint(n.snap.Index, 10) + ", " + strconv.FormatUint(n.applied, 10) + "]")
 	}

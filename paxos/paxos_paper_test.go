@@ -317,3 +317,18 @@ func TestRule_ProposeOnFollower(t *testing.T) {
 	require.ErrorAs(t, err, &nl)
 	require.Equal(t, uint64(1), nl.Leader)
 }
+
+// Compaction: a host compacting at its applied index after a newer snapshot
+// arrived (while its Ready was out) changes nothing.
+func TestRule_CompactBelowReceivedSnapshot(t *testing.T) {
+	n := acceptorWith(t, 0, Slot{Index: 1, Ballot: MakeBallot(1, 1), Value: cmd("a"), Chosen: true})
+	rd := n.Ready()
+	require.Len(t, rd.Committed, 1)
+	n.Step(Message{Type: MsgSnap, From: 1, To: 2, Ballot: MakeBallot(1, 1), Snap: &Snapshot{Index: 3, Data: []byte("s3")}})
+	n.Advance()
+	n.Compact(1, []byte("s1"))
+	require.Equal(t, uint64(3), n.snap.Index)
+	rd = drain(t, n)
+	require.Equal(t, &Snapshot{Index: 3, Data: []byte("s3")}, rd.Snapshot)
+	require.Empty(t, rd.Committed)
+}
