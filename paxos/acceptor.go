@@ -64,9 +64,9 @@ func (n *Node) onAccept(m Message) {
 		if in.Index > n.snap.Index {
 			s := n.slotAt(in.Index)
 			switch {
-			case s.Chosen && !sameValue(s.Value, in.Value):
+			case s.Chosen && !sameValue(s.Value, in.Value) && !n.d.AcceptLast:
 				continue // not the chosen value: never acknowledged
-			case s.Chosen: // acknowledged: it is the chosen value
+			case s.Chosen && !n.d.AcceptLast: // acknowledged: it is the chosen value
 			case n.d.AcceptFirst && s.Ballot != 0:
 				s.Ballot = max(s.Ballot, m.Ballot) // keeps its first value, acknowledges the new one
 				vouch.Ballot, vouch.Value = s.Ballot, s.Value

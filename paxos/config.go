@@ -33,7 +33,7 @@ type Config struct {
 // All false is correct Paxos.
 type Defects struct {
 	AcceptFirst             bool // acceptor keeps the first value of a slot, acknowledges every Accept, ignores promises
-	AcceptLast              bool // acceptor accepts every Accept whatever its ballot (no phase-1 promise check)
+	AcceptLast              bool // acceptor accepts every Accept whatever its ballot (no phase-1 promise check), the newest overwriting
 	PrepareEqualID          bool // acceptor answers a Prepare whose ballot equals its promise (< instead of <=)
 	ProposerIgnoresAccepted bool // new leader proposes its own values, ignoring the accepted values promises report
 	SkipRecovery            bool // new leader skips re-proposing [commit, max]: new commands start at commit+1
