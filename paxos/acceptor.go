@@ -162,9 +162,12 @@ func (n *Node) advanceCommit() {
 	for {
 		s, ok := n.slot(n.commit + 1)
 		if !ok || !s.Chosen {
-			return
+			break
 		}
 		n.commit++
+	}
+	if n.role == Leader && n.ldr.next <= n.commit {
+		n.ldr.next = n.commit + 1 // learned from elsewhere: never propose into a chosen slot
 	}
 }
 
