@@ -97,7 +97,7 @@ func (n *Node) onHeartbeat(m Message) {
 	n.persistPromise(m.Ballot)
 	n.follow(m.From)
 	n.learnCommit(m.Ballot, m.Commit)
-	n.send(Message{Type: MsgHeartbeatResp, To: m.From, Ballot: m.Ballot, Commit: n.commit})
+	n.send(Message{Type: MsgHeartbeatResp, To: m.From, Ballot: m.Ballot, Commit: n.commit, Index: m.Index})
 }
 
 // learnCommit marks chosen the slots up to commit that hold a value accepted
@@ -134,7 +134,7 @@ func (n *Node) onCommit(m Message) {
 		n.choose(s)
 	}
 	n.advanceCommit()
-	n.send(Message{Type: MsgHeartbeatResp, To: m.From, Ballot: m.Ballot, Commit: n.commit, Index: 1})
+	n.send(Message{Type: MsgHeartbeatResp, To: m.From, Ballot: m.Ballot, Commit: n.commit})
 }
 
 // onSnap installs a leader's snapshot past the commit index.
@@ -142,7 +142,7 @@ func (n *Node) onSnap(m Message) {
 	if m.Snap != nil && m.Snap.Index > n.commit {
 		n.installSnapshot(*m.Snap)
 	}
-	n.send(Message{Type: MsgHeartbeatResp, To: m.From, Ballot: m.Ballot, Commit: n.commit, Index: 1})
+	n.send(Message{Type: MsgHeartbeatResp, To: m.From, Ballot: m.Ballot, Commit: n.commit})
 }
 
 // installSnapshot replaces the slots up to s.Index with the image s.

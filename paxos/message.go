@@ -10,8 +10,8 @@ const (
 	MsgPromise                          // phase 1b: Slots accepted from Index; Reject: Ballot is the higher promise
 	MsgAccept                           // phase 2a: Slots to accept at Ballot; Commit = leader's commit
 	MsgAccepted                         // phase 2b: Index..Last accepted at Ballot; Reject as Promise
-	MsgHeartbeat                        // leader alive: Ballot, Commit
-	MsgHeartbeatResp                    // Commit = sender's commit; Reject as Promise
+	MsgHeartbeat                        // leader alive: Ballot, Commit; Index = read round (0: none)
+	MsgHeartbeatResp                    // Commit = sender's commit; Index echoes the read round; Reject as Promise
 	MsgCommit                           // learn: Slots chosen, for a lagging acceptor
 	MsgSnap                             // learn: Snap, for an acceptor behind the leader's snapshot
 )

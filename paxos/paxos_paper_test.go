@@ -332,3 +332,37 @@ func TestRule_CompactBelowReceivedSnapshot(t *testing.T) {
 	require.Equal(t, &Snapshot{Index: 3, Data: []byte("s3")}, rd.Snapshot)
 	require.Empty(t, rd.Committed)
 }
+
+// ReadIndex: a leader answers a read at next-1 once a majority acknowledged
+// a heartbeat sent after the read; an acknowledgement of an older round
+// does not count.
+func TestRule_ReadIndexNeedsFreshMajority(t *testing.T) {
+	n := elect(t)
+	_, _ = n.Propose([]byte("x"))
+	drain(t, n)
+	require.NoError(t, n.ReadIndex([]byte("r1")))
+	hbs := msgsOf(t, n, MsgHeartbeat)
+	require.Len(t, hbs, 2)
+	seq := hbs[0].Index
+	require.NotZero(t, seq)
+	n.Step(Message{Type: MsgHeartbeatResp, From: 2, To: 1, Ballot: n.promised, Index: seq - 1})
+	require.Empty(t, drain(t, n).Reads, "an older round says nothing of this read")
+	n.Step(Message{Type: MsgHeartbeatResp, From: 2, To: 1, Ballot: n.promised, Index: seq})
+	require.Equal(t, []ReadState{{Index: 1, Ctx: []byte("r1")}}, drain(t, n).Reads, "slot 1 may hold a completed write")
+
+	f := newTestNode(t, 2, ids(3))
+	var nl *NotLeaderError
+	require.ErrorAs(t, f.ReadIndex([]byte("r")), &nl)
+}
+
+// ReadIndex: a heartbeat refused by a higher promise deposes the leader and
+// drops its unconfirmed reads.
+func TestRule_ReadIndexDroppedOnStepDown(t *testing.T) {
+	n := elect(t)
+	require.NoError(t, n.ReadIndex([]byte("r1")))
+	drain(t, n)
+	n.Step(Message{Type: MsgHeartbeatResp, From: 2, To: 1, Ballot: MakeBallot(9, 3), Reject: true})
+	require.Equal(t, Follower, n.role)
+	require.Empty(t, drain(t, n).Reads)
+	require.Empty(t, n.ldr.reads)
+}

@@ -26,6 +26,8 @@ type leader struct {
 	quorumAt   int               // ticks since the last quorum check
 	hbTicks    int               // ticks led, for catch-up pacing
 	unsent     []uint64          // slots proposed since the last Ready, to send
+	reads      []readReq         // reads awaiting confirmation, in request order
+	readSeq    uint64            // last heartbeat round sent for a read
 }
 
 func bit(id uint64) uint64 { return 1 << id }
@@ -178,5 +180,8 @@ func (n *Node) onHeartbeatResp(m Message) {
 		return
 	}
 	n.heard(m)
+	if m.Index > 0 {
+		n.confirmReads(m.From, m.Index)
+	}
 	n.catchUp(m.From, m.Commit)
 }

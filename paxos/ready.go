@@ -13,6 +13,7 @@ type outbox struct {
 	// state they vouch for is durable: the ReplyBeforeDurable defect only.
 	early    []Message
 	earlyObs []Observation
+	reads    []ReadState
 }
 
 // maxOutMessages bounds the messages a node buffers between Readies; past
@@ -58,7 +59,7 @@ func (n *Node) persistSlot(s *Slot) { n.out.slots = append(n.out.slots, *s) }
 func (n *Node) HasReady() bool {
 	o := &n.out
 	return o.promisedDirty || len(o.slots) > 0 || o.snap != nil || len(o.msgs) > 0 || len(o.obs) > 0 ||
-		len(o.early) > 0 || len(n.ldr.unsent) > 0 || n.commit > n.handed || n.softState() != n.prev
+		len(o.early) > 0 || len(o.reads) > 0 || len(n.ldr.unsent) > 0 || n.commit > n.handed || n.softState() != n.prev
 }
 
 func (n *Node) softState() SoftState {
@@ -75,7 +76,7 @@ func (n *Node) Ready() Ready {
 		o.early, o.earlyObs = nil, nil
 		return rd
 	}
-	rd := Ready{Slots: o.slots, Snapshot: o.snap, Messages: o.msgs, Observations: o.obs}
+	rd := Ready{Slots: o.slots, Snapshot: o.snap, Messages: o.msgs, Observations: o.obs, Reads: o.reads}
 	if o.promisedDirty {
 		rd.Promised = n.promised
 	}

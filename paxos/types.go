@@ -81,7 +81,8 @@ type Ready struct {
 	Snapshot  *Snapshot
 	MustSync  bool
 	Messages  []Message
-	Committed []Slot // chosen slots to apply, contiguous from applied+1
+	Committed []Slot      // chosen slots to apply, contiguous from applied+1
+	Reads     []ReadState // reads confirmed since the last batch
 	// Observations are facts for an online checker, valid once this batch
 	// is durable: the promises and accepts its replies vouch for.
 	Observations []Observation

@@ -26,19 +26,22 @@ func (r *node) Step(m replica.Message) { r.n.Step(m.(*message).m) }
 // whatever ballot carried it); the host tells a lost proposal by its Hash.
 func (r *node) Propose(cmd []byte) (replica.Proposal, error) {
 	i, err := r.n.Propose(cmd)
-	var nl *paxos.NotLeaderError
-	switch {
-	case errors.As(err, &nl):
-		return replica.Proposal{}, &replica.NotLeaderError{Leader: nl.Leader}
-	case err != nil:
-		return replica.Proposal{}, err
+	if err != nil {
+		return replica.Proposal{}, notLeader(err)
 	}
 	return replica.Proposal{Index: i, Hash: hashValue(paxos.Value{Data: cmd})}, nil
 }
 
-var errNoReads = errors.New("paxosr: reads go through the log")
+// notLeader maps the core's *NotLeaderError to the contract's.
+func notLeader(err error) error {
+	var nl *paxos.NotLeaderError
+	if errors.As(err, &nl) {
+		return &replica.NotLeaderError{Leader: nl.Leader}
+	}
+	return err
+}
 
-func (r *node) ReadIndex([]byte) error         { return errNoReads }
+func (r *node) ReadIndex(ctx []byte) error     { return notLeader(r.n.ReadIndex(ctx)) }
 func (r *node) LeaseRead() (uint64, bool)      { return 0, false }
 func (r *node) HasReady() bool                 { return r.n.HasReady() }
 func (r *node) Advance()                       { r.n.Advance() }
@@ -73,6 +76,9 @@ func (r *node) Ready() replica.Ready {
 			out.Committed[i] = entry(s)
 		}
 		out.Commit = rd.Committed[k-1].Index
+	}
+	for _, s := range rd.Reads {
+		out.Reads = append(out.Reads, replica.ReadState{Index: s.Index, Ctx: s.Ctx})
 	}
 	for _, o := range rd.Observations {
 		out.Observations = append(out.Observations, o)

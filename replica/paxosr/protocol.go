@@ -18,14 +18,15 @@ type Protocol struct{}
 // Name implements replica.Protocol.
 func (Protocol) Name() string { return "paxos" }
 
-// Caps implements replica.Protocol: reads through the log only, no
+// Caps implements replica.Protocol: reads through the log and ReadIndex
+// (a heartbeat round confirms the leader; no lease), no
 // membership change, no Pre-Vote or CheckQuorum options (the leader always
 // steps down without a majority in an election timeout), snapshots; the log
 // has holes, so the world mirrors the committed stream (LogChecks false).
 // Run-time faults: crash-voter (a Promise is a vote), crash-new-leader and
 // replay-leader (old-ballot Accepted replies); config-split needs membership.
 func (Protocol) Caps() replica.Caps {
-	return replica.Caps{Snapshots: true, Faults: []string{"crash-voter", "crash-new-leader", "replay-leader"}}
+	return replica.Caps{Reads: []string{"consistent"}, Snapshots: true, Faults: []string{"crash-voter", "crash-new-leader", "replay-leader"}}
 }
 
 // NewStore implements replica.Protocol.
