@@ -5,7 +5,7 @@ FUZZTIME  ?= 1m
 BENCHTIME ?= 1s
 SEED      ?= 1
 SHRINKBUDGET ?= 200
-KERNEL    := ./internal/... ./clock/... ./simnet/... ./raft/... ./kv/... ./replica/...
+KERNEL    := ./internal/... ./clock/... ./simnet/... ./raft/... ./paxos/... ./kv/... ./replica/...
 SIMRUN    := bin/simrun
 
 .PHONY: all test sim fuzz bench lint vet check-deps replay build clean shrink-corpus mutate

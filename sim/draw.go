@@ -13,14 +13,14 @@ import (
 // The draws use their own stream, so fixing one option does not change the
 // others.
 func (o Options) Draw(seed uint64) Options {
+	caller := o // what the caller fixed, before any draw: for fitCaps
 	d := drawer{prng.New(seed).Fork("options")}
 	o = o.drawCluster(d)
 	o = o.drawLoad(d)
-	given := o
-	o = o.drawMembership(d, given)
+	o = o.drawMembership(d, o)
 	o.Protocol = o.protocol()
 	if p := replica.Lookup(o.Protocol); p != nil {
-		o = o.fitCaps(p.Caps(), given)
+		o = o.fitCaps(p.Caps(), caller)
 	}
 	return o
 }

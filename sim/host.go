@@ -46,7 +46,8 @@ type host struct {
 // pendingReq is a client request proposed at an index, awaiting its apply.
 type pendingReq struct {
 	term   uint64
-	client int // network id of the client
+	hash   uint64 // the proposal's Entry.Hash: another value at the index is not it
+	client int    // network id of the client
 	seq    uint64
 	write  bool
 }
@@ -277,7 +278,7 @@ func (h *host) apply(e *replica.Entry) {
 		return
 	}
 	delete(h.waiting, e.Index)
-	if p.term != e.Epoch {
+	if p.term != e.Epoch || p.hash != e.Hash {
 		return // another leader's entry took the index: the client will retry
 	}
 	if !w.defects.ackBeforeCommit || !p.write {
@@ -307,7 +308,7 @@ func (h *host) handleRequest(r *request) {
 	case err != nil:
 		return // dropped (too many uncommitted entries): the client retries
 	}
-	p := pendingReq{term: prop.Epoch, client: from, seq: r.op.Seq, write: r.op.Kind != kv.Get}
+	p := pendingReq{term: prop.Epoch, hash: prop.Hash, client: from, seq: r.op.Seq, write: r.op.Kind != kv.Get}
 	h.waiting[prop.Index] = p
 	if w.defects.ackBeforeCommit && p.write {
 		le := checker.LogEntry{Index: prop.Index, Term: prop.Epoch, Hash: prop.Hash}

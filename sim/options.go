@@ -111,6 +111,20 @@ func (o Options) fitCaps(c replica.Caps, given Options) Options {
 	if !c.Snapshots && given.SnapshotEntries == 0 {
 		o.SnapshotEntries = -1
 	}
+	if given.Faults == "" && o.Faults != "all" { // a drawn list: drop the kinds the protocol lacks
+		kinds, _ := parseFaultKinds(o.Faults)
+		kinds = slices.DeleteFunc(kinds, func(k faults.Kind) bool {
+			return slices.Contains(protocolFaults, k) && !c.HasFault(string(k))
+		})
+		names := make([]string, len(kinds))
+		for i, k := range kinds {
+			names[i] = string(k)
+		}
+		o.Faults = strings.Join(names, ",")
+		if len(names) == 0 {
+			o.Faults = "none"
+		}
+	}
 	if given.ReadModes == "" {
 		modes, _ := parseReadModes(o.ReadModes)
 		kept := slices.DeleteFunc(modes, func(m string) bool { return m != "log" && !c.HasRead(m) })

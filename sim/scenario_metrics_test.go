@@ -55,7 +55,7 @@ func scObserve(r *Result) (*scObservation, error) {
 			continue
 		}
 		switch typ {
-		case "App", "Heartbeat", "Snap":
+		case "App", "Accept", "Heartbeat", "Snap": // Accept, Prepare: Paxos's names
 			if entries > 0 {
 				ob.appends = append(ob.appends, scAppend{at, term, entries})
 			}
@@ -65,7 +65,7 @@ func scObserve(r *Result) (*scObservation, error) {
 			} else {
 				spans[k] = &scLeader{node: from, term: term, firstNs: at, lastNs: at}
 			}
-		case "Vote":
+		case "Vote", "Prepare":
 			if campaigns[term] == nil {
 				campaigns[term] = map[int]bool{}
 			}

@@ -1,0 +1,128 @@
+package paxosr
+
+import (
+	"errors"
+	"hash/fnv"
+
+	"github.com/faultline-sim/faultline/paxos"
+	"github.com/faultline-sim/faultline/replica"
+)
+
+// node is a paxos.Node behind replica.Replica. Ready writes the batch to the
+// disk (unsynced) as it hands it out.
+type node struct {
+	n     *paxos.Node
+	d     *disk
+	peers []uint64
+	buf   []message
+	msgs  []replica.Message
+}
+
+func (r *node) Tick() { r.n.Tick() }
+
+func (r *node) Step(m replica.Message) { r.n.Step(m.(*message).m) }
+
+// Propose: Epoch 0, as every committed Entry's (a slot's value is chosen
+// whatever ballot carried it); the host tells a lost proposal by its Hash.
+func (r *node) Propose(cmd []byte) (replica.Proposal, error) {
+	i, err := r.n.Propose(cmd)
+	if err != nil {
+		return replica.Proposal{}, notLeader(err)
+	}
+	return replica.Proposal{Index: i, Hash: hashValue(paxos.Value{Data: cmd})}, nil
+}
+
+// notLeader maps the core's *NotLeaderError to the contract's.
+func notLeader(err error) error {
+	var nl *paxos.NotLeaderError
+	if errors.As(err, &nl) {
+		return &replica.NotLeaderError{Leader: nl.Leader}
+	}
+	return err
+}
+
+func (r *node) ReadIndex(ctx []byte) error     { return notLeader(r.n.ReadIndex(ctx)) }
+func (r *node) LeaseRead() (uint64, bool)      { return 0, false }
+func (r *node) HasReady() bool                 { return r.n.HasReady() }
+func (r *node) Advance()                       { r.n.Advance() }
+func (r *node) Match(id uint64) (uint64, bool) { return r.n.Acked(id) }
+
+func (r *node) ChangeConfig(replica.ConfigChange) (uint64, error) {
+	return 0, replica.ErrConfigRejected
+}
+
+// Ready takes the core's Ready, writes it to the disk and converts it.
+func (r *node) Ready() replica.Ready {
+	rd := r.n.Ready()
+	r.d.write(&rd)
+	out := replica.Ready{MustSync: rd.MustSync, Epoch: uint64(rd.Promised)}
+	if s := rd.SoftState; s != nil {
+		out.Role = &replica.RoleChange{Role: role(s.Role), Epoch: uint64(s.Ballot), Lead: s.Lead}
+	}
+	if s := rd.Snapshot; s != nil {
+		out.Snapshot = &replica.Snapshot{Index: s.Index, Data: s.Data, Membership: replica.Membership{Voters: r.peers}}
+	}
+	r.buf, r.msgs = r.buf[:0], r.msgs[:0]
+	for i := range rd.Messages {
+		r.buf = append(r.buf, message{m: rd.Messages[i]})
+	}
+	for i := range r.buf {
+		r.msgs = append(r.msgs, &r.buf[i])
+	}
+	out.Messages = r.msgs
+	if k := len(rd.Committed); k > 0 {
+		out.Committed = make([]replica.Entry, k)
+		for i, s := range rd.Committed {
+			out.Committed[i] = entry(s)
+		}
+		out.Commit = rd.Committed[k-1].Index
+	}
+	for _, s := range rd.Reads {
+		out.Reads = append(out.Reads, replica.ReadState{Index: s.Index, Ctx: s.Ctx})
+	}
+	for _, o := range rd.Observations {
+		out.Observations = append(out.Observations, o)
+	}
+	return out
+}
+
+func entry(s paxos.Slot) replica.Entry {
+	e := replica.Entry{Index: s.Index, Data: s.Value.Data, Hash: hashValue(s.Value)}
+	if s.Value.Noop || len(s.Value.Data) == 0 {
+		e.Kind = replica.EntryNoop
+	}
+	return e
+}
+
+func (r *node) Status() replica.Status {
+	st := r.n.Status()
+	return replica.Status{ID: st.ID, Role: role(st.Role), Epoch: uint64(st.Promised), Lead: st.Lead,
+		Commit: st.Commit, Applied: st.Applied, Membership: replica.Membership{Voters: r.peers}}
+}
+
+func (r *node) Compact(applied uint64, data []byte) {
+	r.n.Compact(applied, data)
+	r.d.compact(applied, data)
+}
+
+func role(x paxos.Role) replica.Role {
+	switch x {
+	case paxos.Leader:
+		return replica.Leader
+	case paxos.Candidate:
+		return replica.Candidate
+	}
+	return replica.Follower
+}
+
+// hashValue is FNV-1a over a value's kind and data.
+func hashValue(v paxos.Value) uint64 {
+	h := fnv.New64a()
+	k := byte(0)
+	if v.Noop {
+		k = 1
+	}
+	h.Write([]byte{k})
+	h.Write(v.Data)
+	return h.Sum64()
+}
