@@ -92,6 +92,7 @@ const (
 // others.
 func (o Options) Draw(seed uint64) Options {
 	r := prng.New(seed).Fork("options")
+	caller := o // what the caller fixed, before any draw
 	pick := func(cur int, choices ...int) int {
 		v := choices[r.IntN(len(choices))]
 		if cur != 0 {
@@ -189,7 +190,7 @@ func (o Options) Draw(seed uint64) Options {
 	o.MaxDriftPPM = pick(o.MaxDriftPPM, 50_000, 100_000, 200_000, 200_000, 200_000, 200_000, 200_000, 200_000)
 	o.Protocol = o.protocol()
 	if p := replica.Lookup(o.Protocol); p != nil {
-		o = o.fitCaps(p.Caps(), given)
+		o = o.fitCaps(p.Caps(), caller)
 	}
 	return o
 }

@@ -1,4 +1,8 @@
 package sim
 
-// The tests run our Raft, the default protocol, through its adapter.
-import _ "github.com/faultline-sim/faultline/replica/raftr"
+// The tests run our Raft, the default protocol, and etcd-io/raft through
+// their adapters.
+import (
+	_ "github.com/faultline-sim/faultline/replica/etcdraft"
+	_ "github.com/faultline-sim/faultline/replica/raftr"
+)
