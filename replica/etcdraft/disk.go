@@ -69,7 +69,7 @@ func (s *state) apply(w write) {
 			panic(fmt.Sprintf("etcd: Ready appends at %d outside the disk's (%d, %d]", from, s.snap.Metadata.Index, s.last()+1))
 		}
 		at := from - s.off - 1
-		s.ents = append(s.ents[:at:at], w.ents...) // copies: slices handed out stay intact
+		s.ents = append(s.ents[:at], w.ents...) // in place: the durable log is never handed out uncopied
 	case w.install != nil:
 		s.snap, s.off, s.ents = *w.install, w.install.Metadata.Index, nil
 	case w.snap != nil:
