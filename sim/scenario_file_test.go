@@ -25,6 +25,7 @@ type scenario struct {
 	// default the -protocol option's, raft). The first one's observed block
 	// is "observed", the others' "observed NAME".
 	protocols []string
+	seeds     map[string]uint64   // "seed NAME N": the seed of protocol NAME, if not seed
 	golden    map[string][]string // each protocol's observed lines, without blanks and comments
 	head      string              // the file up to the first observed block, kept by -update
 }
@@ -55,7 +56,7 @@ var sectionNames = map[string]int{"schedule": secSchedule, "expect": secExpect, 
 
 // parseScenario reads a scenario file. Errors name the line.
 func parseScenario(text string) (*scenario, error) {
-	sc := &scenario{golden: map[string][]string{}}
+	sc := &scenario{golden: map[string][]string{}, seeds: map[string]uint64{}}
 	lines := strings.Split(text, "\n")
 	schedLines := make([]string, len(lines)) // same numbering as the file
 	sec, seenSeed := secHeader, false
@@ -96,13 +97,19 @@ func parseScenario(text string) (*scenario, error) {
 				optArgs = append(optArgs, f[1:]...)
 			case f[0] == "protocols" && len(f) > 1 && sc.protocols == nil:
 				sc.protocols = f[1:]
+			case f[0] == "seed" && len(f) == 3: // "seed NAME N": protocol NAME's seed (whose elections fit the premises)
+				var n uint64
+				if n, err = strconv.ParseUint(f[2], 10, 64); err != nil {
+					err = fmt.Errorf("seed %s: want an unsigned integer, got %q", f[1], f[2])
+				}
+				sc.seeds[f[1]] = n
 			case f[0] == "seed" && len(f) == 2 && !seenSeed:
 				seenSeed = true
 				if sc.seed, err = strconv.ParseUint(f[1], 10, 64); err != nil {
 					err = fmt.Errorf("seed: want an unsigned integer, got %q", f[1])
 				}
 			default:
-				err = fmt.Errorf("want \"options -flag=value ...\" or one \"seed N\" before the schedule, got %q", strings.TrimSpace(body))
+				err = fmt.Errorf("want \"options -flag=value ...\", \"protocols NAME...\", one \"seed N\" or \"seed NAME N\" before the schedule, got %q", strings.TrimSpace(body))
 			}
 		case secSchedule:
 			schedLines[i] = raw
@@ -198,7 +205,20 @@ func (sc *scenario) setProtocols() error {
 			return fmt.Errorf("observed %s: %q is not in the protocols line", p, p)
 		}
 	}
+	for p := range sc.seeds {
+		if !slices.Contains(sc.protocols, p) {
+			return fmt.Errorf("seed %s: %q is not in the protocols line", p, p)
+		}
+	}
 	return nil
+}
+
+// seedOf is protocol p's seed.
+func (sc *scenario) seedOf(p string) uint64 {
+	if n, ok := sc.seeds[p]; ok {
+		return n
+	}
+	return sc.seed
 }
 
 var scOps = []string{"==", "!=", "<=", ">=", "<", ">"}

@@ -2,6 +2,7 @@ package etcdraft
 
 import (
 	"slices"
+	"strings"
 
 	"github.com/faultline-sim/faultline/replica"
 	"go.etcd.io/raft/v3/raftpb"
@@ -24,9 +25,11 @@ func (x *message) Clone() replica.Message {
 	return &message{m: c}
 }
 
+// Header names the type without etcd's "Msg" prefix ("App", "Vote"), the
+// names our Raft's traces use, so trace readers see one vocabulary.
 func (x *message) Header() replica.Header {
 	m := &x.m
-	return replica.Header{Kind: kindOf(m.Type), Type: m.Type.String(), From: m.From, To: m.To,
+	return replica.Header{Kind: kindOf(m.Type), Type: strings.TrimPrefix(m.Type.String(), "Msg"), From: m.From, To: m.To,
 		Epoch: m.Term, Index: m.Index, LogEpoch: m.LogTerm, Commit: m.Commit, Entries: len(m.Entries), Reject: m.Reject}
 }
 
