@@ -20,7 +20,9 @@ func (l quietLogger) Fatal(v ...any) { l.Panic(v...) }
 func (l quietLogger) Fatalf(f string, v ...any) {
 	l.Panicf(f, v...)
 }
-func (l quietLogger) Panic(v ...any) { panic(fmt.Sprintf("etcd37: node %d: %s", l.id, fmt.Sprint(v...))) }
+func (l quietLogger) Panic(v ...any) {
+	panic(fmt.Sprintf("etcd37: node %d: %s", l.id, fmt.Sprint(v...)))
+}
 func (l quietLogger) Panicf(f string, v ...any) {
 	panic(fmt.Sprintf("etcd37: node %d: %s", l.id, fmt.Sprintf(f, v...)))
 }
