@@ -4,6 +4,7 @@ SEEDS     ?= 1-300
 FUZZTIME  ?= 1m
 BENCHTIME ?= 1s
 SEED      ?= 1
+PROTOCOL  ?= raft
 SHRINKBUDGET ?= 200
 KERNEL    := ./internal/... ./clock/... ./simnet/... ./raft/... ./paxos/... ./kv/... ./replica/...
 SIMRUN    := bin/simrun
@@ -22,11 +23,11 @@ test: vet check-deps
 
 ## sim: the main job, a sweep of seeds with a summary (SEEDS=A-B to widen).
 sim: build
-	$(SIMRUN) run -seeds $(SEEDS)
+	$(SIMRUN) run -seeds $(SEEDS) -protocol $(PROTOCOL)
 
-## fuzz: the native fuzz target over generated schedules, then a seed sweep.
+## fuzz: the native fuzz target over generated schedules (PROTOCOL=etcd for etcd-io/raft).
 fuzz:
-	$(GO) test ./sim -run '^$$' -fuzz=FuzzCluster -fuzztime=$(FUZZTIME) -fuzzminimizetime=10x
+	$(GO) test ./sim -run '^$$' -fuzz=FuzzCluster -fuzztime=$(FUZZTIME) -fuzzminimizetime=10x -sim.protocol=$(PROTOCOL)
 
 ## shrink-corpus: shrink every regression entry and replay it from its artifact directory.
 shrink-corpus:

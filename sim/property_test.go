@@ -67,6 +67,7 @@ func drawPropCase(t *rapid.T, defect string) propCase {
 		Keys:           rapid.IntRange(1, 3).Draw(t, "keys"),
 		MaxOps:         rapid.IntRange(20, 200).Draw(t, "max_ops"),
 		Defect:         defect,
+		Protocol:       given.Protocol, // -sim.protocol (make fuzz PROTOCOL=etcd); "" is raft
 	}
 	s := drawPropSchedule(t, o.Nodes, o.DurationNs)
 	o.Schedule = &s

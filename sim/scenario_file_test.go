@@ -21,15 +21,23 @@ type scenario struct {
 	opts    Options // every option fixed; Schedule points at sched
 	sched   faults.Schedule
 	expects []scExpect
-	golden  []string // the observed block's lines, without blanks and comments
-	hasObs  bool     // the file has an observed block
-	head    string   // the file up to the observed block, kept by -update
+	// protocols the scenario runs on, in order ("protocols raft etcd"; by
+	// default the -protocol option's, raft). The first one's observed block
+	// is "observed", the others' "observed NAME".
+	protocols []string
+	seeds     map[string]uint64   // "seed NAME N": the seed of protocol NAME, if not seed
+	golden    map[string][]string // each protocol's observed lines, without blanks and comments
+	head      string              // the file up to the first observed block, kept by -update
 }
+
+// hasObs reports whether the file has an observed block for protocol p.
+func (sc *scenario) hasObs(p string) bool { _, ok := sc.golden[p]; return ok }
 
 // scExpect is one line of the expect block: "<metric> [<arg>] [<op>] <want>".
 type scExpect struct {
 	line   int
 	text   string
+	proto  string // the protocol it applies to ("expect NAME" block), "" for every one
 	metric string
 	argNs  int64 // the time argument of a windowed metric
 	op     string
@@ -48,25 +56,36 @@ var sectionNames = map[string]int{"schedule": secSchedule, "expect": secExpect, 
 
 // parseScenario reads a scenario file. Errors name the line.
 func parseScenario(text string) (*scenario, error) {
-	sc := &scenario{}
+	sc := &scenario{golden: map[string][]string{}, seeds: map[string]uint64{}}
 	lines := strings.Split(text, "\n")
 	schedLines := make([]string, len(lines)) // same numbering as the file
 	sec, seenSeed := secHeader, false
 	var optArgs []string
+	proto, obsProto := "", "" // the protocol of the current expect and observed block
 	for i, raw := range lines {
 		body, _, _ := strings.Cut(raw, "#")
 		f := strings.Fields(body)
 		if len(f) == 0 {
 			continue
 		}
-		if next, ok := sectionNames[f[0]]; ok && len(f) == 1 {
-			if next <= sec {
-				return nil, fmt.Errorf("line %d: section %q out of order (want header, schedule, expect, observed)", i+1, f[0])
+		if next, ok := sectionNames[f[0]]; ok && (len(f) == 1 || len(f) == 2 && next != secSchedule) {
+			named := len(f) == 2 // "expect NAME", "observed NAME": that protocol's block
+			if next < sec || next == sec && !named {
+				return nil, fmt.Errorf("line %d: section %q out of order (want header, schedule, expect [NAME]..., observed [NAME]...)", i+1, f[0])
 			}
-			sec = next
-			if sec == secObserved {
-				sc.hasObs = true
+			if next == secObserved && sec != secObserved {
 				sc.head = strings.TrimRight(strings.Join(lines[:i], "\n"), "\n \t") + "\n\n"
+			}
+			sec, proto = next, ""
+			if named {
+				proto = f[1]
+			}
+			if sec == secObserved {
+				obsProto = proto
+				if _, dup := sc.golden[proto]; dup {
+					return nil, fmt.Errorf("line %d: a second observed block for %q", i+1, proto)
+				}
+				sc.golden[proto] = nil
 			}
 			continue
 		}
@@ -76,23 +95,31 @@ func parseScenario(text string) (*scenario, error) {
 			switch {
 			case f[0] == "options":
 				optArgs = append(optArgs, f[1:]...)
+			case f[0] == "protocols" && len(f) > 1 && sc.protocols == nil:
+				sc.protocols = f[1:]
+			case f[0] == "seed" && len(f) == 3: // "seed NAME N": protocol NAME's seed (whose elections fit the premises)
+				var n uint64
+				if n, err = strconv.ParseUint(f[2], 10, 64); err != nil {
+					err = fmt.Errorf("seed %s: want an unsigned integer, got %q", f[1], f[2])
+				}
+				sc.seeds[f[1]] = n
 			case f[0] == "seed" && len(f) == 2 && !seenSeed:
 				seenSeed = true
 				if sc.seed, err = strconv.ParseUint(f[1], 10, 64); err != nil {
 					err = fmt.Errorf("seed: want an unsigned integer, got %q", f[1])
 				}
 			default:
-				err = fmt.Errorf("want \"options -flag=value ...\" or one \"seed N\" before the schedule, got %q", strings.TrimSpace(body))
+				err = fmt.Errorf("want \"options -flag=value ...\", \"protocols NAME...\", one \"seed N\" or \"seed NAME N\" before the schedule, got %q", strings.TrimSpace(body))
 			}
 		case secSchedule:
 			schedLines[i] = raw
 		case secExpect:
 			var e scExpect
 			e, err = parseExpectation(f)
-			e.line = i + 1
+			e.line, e.proto = i+1, proto
 			sc.expects = append(sc.expects, e)
 		case secObserved:
-			sc.golden = append(sc.golden, strings.Join(f, " "))
+			sc.golden[obsProto] = append(sc.golden[obsProto], strings.Join(f, " "))
 		}
 		if err != nil {
 			return nil, fmt.Errorf("line %d: %w", i+1, err)
@@ -101,10 +128,13 @@ func parseScenario(text string) (*scenario, error) {
 	if !seenSeed || sec < secExpect {
 		return nil, fmt.Errorf("want a seed line, a schedule block and an expect block")
 	}
-	if !sc.hasObs {
+	if len(sc.golden) == 0 {
 		sc.head = strings.TrimRight(text, "\n \t") + "\n\n"
 	}
 	if err := sc.setOptions(optArgs); err != nil {
+		return nil, err
+	}
+	if err := sc.setProtocols(); err != nil {
 		return nil, err
 	}
 	s, err := faults.ParseText(strings.Join(schedLines, "\n"))
@@ -151,6 +181,44 @@ func (sc *scenario) setOptions(args []string) error {
 		return fmt.Errorf("options: %w", err)
 	}
 	return nil
+}
+
+// setProtocols checks the protocols line against the registry and the
+// options, and names the first protocol's observed block by it.
+func (sc *scenario) setProtocols() error {
+	if sc.protocols == nil {
+		sc.protocols = []string{sc.opts.Protocol}
+	}
+	for _, p := range sc.protocols {
+		o := sc.opts
+		o.Protocol = p
+		if err := o.Validate(); err != nil {
+			return fmt.Errorf("protocols: %s: %w", p, err)
+		}
+	}
+	if g, ok := sc.golden[""]; ok {
+		delete(sc.golden, "")
+		sc.golden[sc.protocols[0]] = g
+	}
+	for p := range sc.golden {
+		if !slices.Contains(sc.protocols, p) {
+			return fmt.Errorf("observed %s: %q is not in the protocols line", p, p)
+		}
+	}
+	for p := range sc.seeds {
+		if !slices.Contains(sc.protocols, p) {
+			return fmt.Errorf("seed %s: %q is not in the protocols line", p, p)
+		}
+	}
+	return nil
+}
+
+// seedOf is protocol p's seed.
+func (sc *scenario) seedOf(p string) uint64 {
+	if n, ok := sc.seeds[p]; ok {
+		return n
+	}
+	return sc.seed
 }
 
 var scOps = []string{"==", "!=", "<=", ">=", "<", ">"}
@@ -202,7 +270,7 @@ func TestParseScenarioErrors(t *testing.T) {
 	if err != nil {
 		t.Fatalf("good file: %v", err)
 	}
-	if sc.hasObs || len(sc.expects) != 2 || sc.opts.Schedule == nil || len(sc.sched.Actions) != 2 {
+	if sc.hasObs("raft") || len(sc.expects) != 2 || sc.opts.Schedule == nil || len(sc.sched.Actions) != 2 {
 		t.Fatalf("good file parsed wrong: %+v", sc)
 	}
 	for _, tc := range []struct{ text, want string }{

@@ -225,7 +225,12 @@ func (ob *scObservation) votersAt(atNs int64) string {
 	for i := range voters {
 		voters[i] = strconv.Itoa(i + 1)
 	}
-	cur := strings.Join(voters, ",")
+	return ob.configAt(atNs, "voters=", strings.Join(voters, ","))
+}
+
+// configAt is field key of the newest configuration line by the time, cur
+// if none.
+func (ob *scObservation) configAt(atNs int64, key, cur string) string {
 	for _, line := range ob.r.Trace {
 		f := strings.Fields(line)
 		if len(f) < 4 || f[2] != "config" {
@@ -236,7 +241,7 @@ func (ob *scObservation) votersAt(atNs int64) string {
 			break
 		}
 		for _, kv := range f[3:] {
-			if v, ok := strings.CutPrefix(kv, "voters="); ok {
+			if v, ok := strings.CutPrefix(kv, key); ok {
 				cur = v
 			}
 		}
@@ -294,6 +299,8 @@ var scenarioMetrics = map[string]scMetric{
 		func(ob *scObservation, at int64) any { return ob.leadersAfter(at) }},
 	"voters-at": {scStr, true, "voters of the newest configuration applied by the time, e.g. 1,2,3 (trace)",
 		func(ob *scObservation, at int64) any { return ob.votersAt(at) }},
+	"outgoing-at": {scStr, true, "outgoing voters of the newest configuration applied by the time, - if not joint (trace)",
+		func(ob *scObservation, at int64) any { return ob.configAt(at, "outgoing=", "-") }},
 	"leader-at": {scStr, true, "node leading the highest term at the time, or none (trace)",
 		func(ob *scObservation, at int64) any { return ob.leaderAt(at) }},
 }

@@ -40,6 +40,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -72,42 +73,71 @@ func runScenario(t *testing.T, path string) {
 	if err != nil {
 		t.Fatalf("%s: %v", path, err)
 	}
+	out := sc.head
+	try, _, _ := strings.Cut(os.Getenv("FAULTLINE_SCENARIO_SEED"), "=")
+	for i, p := range sc.protocols {
+		if try != "" && try != p {
+			continue // finding a seed for protocol try only
+		}
+		got := runScenarioOn(t, path, sc, p)
+		if i == 0 {
+			out += "observed\n" + strings.Join(got, "\n") + "\n"
+		} else {
+			out += "\nobserved " + p + "\n" + strings.Join(got, "\n") + "\n"
+		}
+	}
+	if *update && try == "" {
+		if err := os.WriteFile(path, []byte(out), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// runScenarioOn runs sc on protocol p, checks the expectations for p and
+// the observed block of p, and returns the observed lines.
+func runScenarioOn(t *testing.T, path string, sc *scenario, p string) []string {
 	o := sc.opts
-	o.KeepTrace = true
-	r, err := Run(sc.seed, o)
+	o.Protocol, o.KeepTrace = p, true
+	seed := sc.seedOf(p)
+	// FAULTLINE_SCENARIO_SEED=NAME=N runs protocol NAME alone, on seed N:
+	// how a "seed NAME N" line is found whose elections fit the premises.
+	if name, v, ok := strings.Cut(os.Getenv("FAULTLINE_SCENARIO_SEED"), "="); ok && name == p {
+		seed, _ = strconv.ParseUint(v, 10, 64)
+	}
+	r, err := Run(seed, o)
 	if err != nil {
-		t.Fatalf("%s: run: %v", path, err)
+		t.Fatalf("%s: run on %s: %v", path, p, err)
 	}
 	ob, err := scObserve(r)
 	if err != nil {
-		t.Fatalf("%s: %v", path, err)
+		t.Fatalf("%s: %s: %v", path, p, err)
 	}
 	got := ob.observedBlock()
 	name := strings.TrimSuffix(filepath.Base(path), ".txt")
 	replay := "replay: go test ./sim -run 'TestScenarios/" + name + "$' -v\n" +
 		"simrun: " + r.ReplayCommand() + " -schedule=<a file with the schedule block of " + filepath.Base(path) + ">"
 	for _, e := range sc.expects {
+		if e.proto != "" && e.proto != p {
+			continue
+		}
 		if err := ob.check(e); err != nil {
-			t.Errorf("%s:%d: %v\n%s", path, e.line, err, replay)
+			t.Errorf("%s:%d: %s: %v\n%s", path, e.line, p, err, replay)
 		}
 	}
 	if r.Verdict != Pass {
-		t.Logf("%s: verdict %s: %s\n%s", path, r.Verdict, r.Violation, replay)
+		t.Logf("%s: %s: verdict %s: %s\n%s", path, p, r.Verdict, r.Violation, replay)
 	}
 	if *update {
-		out := sc.head + "observed\n" + strings.Join(got, "\n") + "\n"
-		if err := os.WriteFile(path, []byte(out), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
+		return got
 	}
-	if !sc.hasObs {
-		t.Fatalf("%s: no observed block; run go test ./sim -run 'TestScenarios/%s$' -update", path, name)
+	if !sc.hasObs(p) {
+		t.Fatalf("%s: no observed block for %s; run go test ./sim -run 'TestScenarios/%s$' -update", path, p, name)
 	}
-	if !slices.Equal(sc.golden, got) {
-		t.Errorf("%s: the run differs from the observed block (determinism pin); if the change is intended, "+
-			"rerun with -update and review the diff\n%s", path, lineDiff(sc.golden, got))
+	if want := sc.golden[p]; !slices.Equal(want, got) {
+		t.Errorf("%s: %s: the run differs from the observed block (determinism pin); if the change is intended, "+
+			"rerun with -update and review the diff\n%s", path, p, lineDiff(want, got))
 	}
+	return got
 }
 
 // lineDiff is a line diff of the observed block: "-" the file, "+" the run.

@@ -8,8 +8,9 @@ import (
 	"text/tabwriter"
 
 	"github.com/faultline-sim/faultline/replica"
-	_ "github.com/faultline-sim/faultline/replica/paxosr" // -protocol paxos
-	_ "github.com/faultline-sim/faultline/replica/raftr"  // -protocol raft
+	_ "github.com/faultline-sim/faultline/replica/etcdraft" // -protocol etcd
+	_ "github.com/faultline-sim/faultline/replica/paxosr"   // -protocol paxos
+	_ "github.com/faultline-sim/faultline/replica/raftr"    // -protocol raft
 )
 
 // cmdProtocols lists the protocols -protocol can name, with what each declares.

@@ -31,6 +31,7 @@ type seedLine struct {
 	WallMs    int64        `json:"wall_ms"`
 	Events    int          `json:"events"`
 	Ops       sim.OpCount  `json:"ops"`
+	Avail     sim.Avail    `json:"availability"` // elections, leaderless time, client latency
 	Nondet    *nondetLine  `json:"nondeterminism,omitempty"`
 	Options   *sim.Options `json:"options,omitempty"` // failing seeds, or all with -v
 	Artifacts string       `json:"artifacts,omitempty"`
@@ -131,7 +132,7 @@ func (p *reporter) result(r seedResult) {
 		line := seedLine{
 			Seed: r.seed, Verdict: r.res.Verdict, Check: r.res.Check, Violation: r.res.Violation,
 			TraceHash: r.res.TraceHash, VirtualMs: r.res.VirtualNs / 1e6, WallMs: r.res.WallNs / 1e6,
-			Events: r.res.Events, Ops: r.res.Ops, Artifacts: r.artifactDir, Replay: replay,
+			Events: r.res.Events, Ops: r.res.Ops, Avail: r.res.Avail, Artifacts: r.artifactDir, Replay: replay,
 		}
 		if show {
 			line.Options = &r.res.Options

@@ -1,0 +1,8 @@
+//go:build !race
+
+package etcdraft_test
+
+const (
+	sweepSeeds   = "1-40"
+	parallelRuns = 6
+)
