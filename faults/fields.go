@@ -51,6 +51,7 @@ var kindFields = map[Kind]field{
 	PartitionLeader: fUntil | fDrift,
 	ConfigSplit:     fUntil,
 	PauseLeader:     fUntil,
+	LeaderLink:      fFrom | fTo | fUntil,
 }
 
 // presentFields returns the fields of a that are not zero. Ratio{0, d} with

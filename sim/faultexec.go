@@ -12,7 +12,8 @@ func (w *world) scheduleFaults() {
 	for i, a := range w.sched.Actions {
 		w.push(a.AtNs, event{kind: evFault, idx: i})
 		if a.Kind == faults.IsolateLeader || a.Kind == faults.CrashLeader || a.Kind == faults.PartitionLeader || a.Kind == faults.PauseLeader ||
-			a.Kind == faults.CrashVoter || a.Kind == faults.CrashNewLeader || a.Kind == faults.ReplayLeader || a.Kind == faults.ConfigSplit {
+			a.Kind == faults.CrashVoter || a.Kind == faults.CrashNewLeader || a.Kind == faults.ReplayLeader || a.Kind == faults.ConfigSplit ||
+			a.Kind == faults.LeaderLink {
 			w.push(a.UntilNs, event{kind: evFaultEnd, idx: i})
 		}
 	}
@@ -102,6 +103,8 @@ func (w *world) applyNodeFault(i int, a faults.Action) {
 		w.startReplay(a.AtNs, a.UntilNs)
 	case faults.ConfigSplit:
 		w.startSplit(a.UntilNs)
+	case faults.LeaderLink:
+		w.leaderLinkStart(i, a.From, a.To)
 	case faults.IsolateLeader, faults.CrashLeader, faults.PartitionLeader, faults.PauseLeader:
 		n := w.currentLeader()
 		w.leaderOf[i] = n
@@ -141,6 +144,9 @@ func (w *world) endLeaderFault(i int) {
 		return
 	case faults.ConfigSplit:
 		w.endSplit()
+		return
+	case faults.LeaderLink:
+		w.leaderLinkEnd(i)
 		return
 	}
 	n := w.leaderOf[i]

@@ -83,6 +83,7 @@ type world struct {
 	newLeader newLeaderFault     // the open crash-new-leader window, if any
 	replay    replayFault        // the open replay-leader window, if any
 	split     splitFault         // the open config-split window, if any
+	ll        leaderLinks        // the open leader-link windows
 	op        operator           // membership requests
 	linkOpts  simnet.LinkOptions // every link's options when no fault changes them
 }
