@@ -145,7 +145,7 @@ var swizzle = addShape(Shape{Name: "swizzle",
 	Doc: "a majority of nodes clogged one at a time (messages held, not lost), then unclogged in another random order, a step apart (2 majority steps make the hold), then a step with every link up",
 	Gen: func(g Gen) []faults.Action {
 		k := g.Nodes/2 + 1
-		step := max(g.ParamNs/int64(2*k), 1)
+		step := max(min(g.ParamNs, g.W.EndNs-g.W.StartNs)/int64(2*k), 1)
 		var out []faults.Action
 		held := map[[2]int]int{} // clogs per directed link
 		clog := func(n int, at int64, on bool) {
