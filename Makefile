@@ -8,7 +8,7 @@ SHRINKBUDGET ?= 200
 KERNEL    := ./internal/... ./clock/... ./simnet/... ./raft/... ./kv/... ./replica/...
 SIMRUN    := bin/simrun
 
-.PHONY: all test sim fuzz bench lint vet check-deps replay build clean shrink-corpus
+.PHONY: all test sim fuzz bench lint vet check-deps replay build clean shrink-corpus study-flapping study-partial study-stickiness
 
 all: lint test
 
@@ -23,6 +23,13 @@ test: vet check-deps
 ## sim: the main job, a sweep of seeds with a summary (SEEDS=A-B to widen).
 sim: build
 	$(SIMRUN) run -seeds $(SEEDS)
+
+## study-flapping, study-partial, study-stickiness: a built-in study (simrun study),
+## report in $(STUDYDIR)/NAME/report.html; FULL=1 for the full size, J=K workers.
+STUDYDIR ?= study-out
+J        ?= 2
+study-flapping study-partial study-stickiness: build
+	$(SIMRUN) study $(@:study-%=%) -out $(STUDYDIR)/$(@:study-%=%) -j $(J) $(if $(FULL),-full)
 
 ## fuzz: the native fuzz target over generated schedules, then a seed sweep.
 fuzz:
@@ -64,4 +71,4 @@ check-deps:
 	@echo "check-deps: $(CORES) use the standard library only, without time, rand or sync; replica/ imports nothing of ours; sim/ no protocol"
 
 clean:
-	rm -rf bin
+	rm -rf bin $(STUDYDIR)
