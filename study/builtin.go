@@ -53,7 +53,7 @@ func init() {
 				"Multi-Paxos is not affected and Raft is partly affected (Raft's log has no holes); with both links down both fail.",
 			Protocols: protocols, Variants: variants, Nodes: []int{3},
 			Shapes: []Shape{rotate, both, random}, ParamName: "flap period", Params: params,
-			Seeds: seeds(full), Base: base, Window: window, Timeline: TimelinePick{Shape: "rotate", ParamNs: 200 * msNs}}
+			Seeds: seeds(full), Base: base, Window: window, Timeline: TimelinePick{Shape: "rotate", ParamNs: 200 * msNs}, Baseline: true}
 	})
 	register("partial", func(full bool) Study {
 		vs, params := []Variant{variants[0], variants[3]}, ms(500, 1000, 2000)
@@ -65,7 +65,7 @@ func init() {
 				"a chain, and a swizzle of clogged nodes, each held for the parameter, then healed for a moment, again and again.",
 			Protocols: protocols, Variants: vs, Nodes: []int{3, 5},
 			Shapes: []Shape{quorumLoss, constrained, chained, swizzle}, ParamName: "hold", Params: params,
-			Seeds: seeds(full), Base: base, Window: window, Timeline: TimelinePick{Shape: "quorum-loss", ParamNs: 1000 * msNs}}
+			Seeds: seeds(full), Base: base, Window: window, Timeline: TimelinePick{Shape: "quorum-loss", ParamNs: 1000 * msNs}, Baseline: true}
 	})
 	register("stickiness", func(full bool) Study {
 		params := ms(50, 100, 200, 400, 800)
@@ -77,6 +77,6 @@ func init() {
 				"does the leader keep its place? Pre-Vote (and CheckQuorum's leader stickiness) should keep it.",
 			Protocols: protocols, Variants: variants, Nodes: []int{3},
 			Shapes: []Shape{isolateFollower}, ParamName: "isolation", Params: params,
-			Seeds: seeds(full), Base: base, Window: window, Timeline: TimelinePick{Shape: "isolate-follower", ParamNs: 400 * msNs}}
+			Seeds: seeds(full), Base: base, Window: window, Timeline: TimelinePick{Shape: "isolate-follower", ParamNs: 400 * msNs}, Baseline: true}
 	})
 }

@@ -42,6 +42,9 @@ func (o *Outcome) HTML() string {
 		s.Seeds, float64(s.Window.StartNs)/1e9, float64(s.Window.EndNs)/1e9, float64(s.Window.TailNs)/1e9, html.EscapeString(clusterLine(s)))
 	lines := o.lines()
 	b.WriteString(o.glance(lines))
+	if bl := o.baselineText(); bl != "" {
+		fmt.Fprintf(&b, "<pre>%s</pre>\n", html.EscapeString(strings.TrimPrefix(bl, "\n")))
+	}
 	for _, sh := range s.Shapes {
 		fmt.Fprintf(&b, "<h2>%s</h2><p class=\"doc\">%s</p>\n%s<div class=\"row\">\n", html.EscapeString(sh.Name), html.EscapeString(sh.Doc), legend(lines))
 		for _, c := range charts {

@@ -59,6 +59,7 @@ func (o *Outcome) Summary() string {
 	s := o.Study
 	fmt.Fprintf(&b, "study %s: %s\n%d seeds per point; metrics over the %.1f s fault window; mean ± 95%% CI\n",
 		s.Name, s.Title, s.Seeds, float64(s.Window.EndNs-s.Window.StartNs)/1e9)
+	b.WriteString(o.baselineText())
 	for _, sh := range s.Shapes {
 		fmt.Fprintf(&b, "\n%s: %s\n", sh.Name, sh.Doc)
 		fmt.Fprintf(&b, "  %-24s", s.ParamName+" (ms)")
@@ -67,8 +68,8 @@ func (o *Outcome) Summary() string {
 		}
 		b.WriteByte('\n')
 		for _, line := range o.lines() {
-			for _, m := range []int{0, 1, 5} {
-				fmt.Fprintf(&b, "  %-24s", line+" "+[]string{"avail", "w/s", "", "", "", "chg"}[m])
+			for _, m := range []int{0, 1, 2, 5} {
+				fmt.Fprintf(&b, "  %-24s", line+" "+shortNames[m])
 				for _, pr := range o.Points {
 					if pr.Shape.Name == sh.Name && pr.Line(len(s.Nodes)) == line {
 						st := pr.Stats[m]
@@ -104,4 +105,26 @@ func (o *Outcome) lines() []string {
 		}
 	}
 	return out
+}
+
+// shortNames label the metrics in the text summary.
+var shortNames = []string{"avail", "w/s", "p50ms", "p99ms", "elect", "chg", "nolead"}
+
+// baselineText is the no-fault line of each line, if the study has one.
+func (o *Outcome) baselineText() string {
+	var b strings.Builder
+	for _, p := range o.Points {
+		if p.Shape.Name != none.Name {
+			continue
+		}
+		if b.Len() == 0 {
+			b.WriteString("\nno faults (baseline):\n")
+		}
+		fmt.Fprintf(&b, "  %-24s", p.Line(len(o.Study.Nodes)))
+		for m, st := range p.Stats {
+			fmt.Fprintf(&b, " %s %s±%s", shortNames[m], num(st.Mean, 2), num(st.CI, 2))
+		}
+		b.WriteByte('\n')
+	}
+	return b.String()
 }

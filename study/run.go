@@ -69,6 +69,9 @@ func (s Study) Points() (pts []Point, skipped []string, err error) {
 				continue
 			}
 			for _, n := range s.Nodes {
+				if s.Baseline {
+					pts = append(pts, Point{Protocol: name, Variant: v, Nodes: n, Shape: none})
+				}
 				for _, sh := range s.Shapes {
 					for _, pr := range s.Params {
 						pts = append(pts, Point{Protocol: name, Variant: v, Nodes: n, Shape: sh, ParamNs: pr})

@@ -26,6 +26,9 @@ var shapes = map[string]Shape{}
 
 func addShape(s Shape) Shape { shapes[s.Name] = s; return s }
 
+// none is the baseline: no faults at all.
+var none = Shape{Name: "none", Doc: "no faults: the baseline", Gen: func(Gen) []faults.Action { return nil }}
+
 // ranked is a leader-link between ranks a and b (1 = the leader) over [from, to).
 func ranked(a, b int, from, to int64) faults.Action {
 	return faults.Action{AtNs: from, Kind: faults.LeaderLink, From: a, To: b, UntilNs: to}

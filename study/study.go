@@ -28,6 +28,7 @@ type Study struct {
 	Base        sim.Options
 	Window      Window
 	Timeline    TimelinePick // which point's representative seed to draw
+	Baseline    bool         // also run each line once without faults (shape "none", parameter 0)
 }
 
 // Window is the fault phase, in virtual ns: metrics count inside

@@ -140,7 +140,7 @@ func TestCSVDoesNotDependOnWorkers(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, a.CSV(), b.CSV())
 	require.Equal(t, a.HTML(), b.HTML())
-	require.Len(t, strings.Split(strings.TrimSpace(a.CSV()), "\n"), 1+2)
+	require.Len(t, strings.Split(strings.TrimSpace(a.CSV()), "\n"), 1+4) // header, per variant a baseline and a point
 	require.Len(t, a.Timelines, 2)
 	require.Contains(t, a.HTML(), "<svg")
 }
