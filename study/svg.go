@@ -28,7 +28,7 @@ type chart struct {
 
 const (
 	chartW, chartH            = 250, 215
-	padL, padR, padT, padB    = 40, 10, 26, 40
+	padL, padR, padT, padB    = 40, 18, 26, 40
 	plotW, plotH              = chartW - padL - padR, chartH - padT - padB
 	timelineW, laneH, laneGap = 1100, 16, 4
 )
