@@ -9,7 +9,7 @@ SHRINKBUDGET ?= 200
 KERNEL    := ./internal/... ./clock/... ./simnet/... ./raft/... ./paxos/... ./kv/... ./replica/...
 SIMRUN    := bin/simrun
 
-.PHONY: all test sim fuzz bench lint vet check-deps replay build clean shrink-corpus mutate
+.PHONY: all test sim fuzz bench lint vet check-deps replay build clean shrink-corpus mutate study-flapping study-partial study-stickiness
 
 all: lint test
 
@@ -24,6 +24,13 @@ test: vet check-deps
 ## sim: the main job, a sweep of seeds with a summary (SEEDS=A-B to widen).
 sim: build
 	$(SIMRUN) run -seeds $(SEEDS) -protocol $(PROTOCOL)
+
+## study-flapping, study-partial, study-stickiness: a built-in study (simrun study),
+## report in $(STUDYDIR)/NAME/report.html; FULL=1 for the full size, J=K workers.
+STUDYDIR ?= study-out
+J        ?= 2
+study-flapping study-partial study-stickiness: build
+	$(SIMRUN) study $(@:study-%=%) -out $(STUDYDIR)/$(@:study-%=%) -j $(J) $(if $(FULL),-full)
 
 ## fuzz: the native fuzz target over generated schedules (PROTOCOL=etcd for etcd-io/raft).
 fuzz:
@@ -79,4 +86,4 @@ check-deps:
 	@echo "check-deps: $(CORES) use the standard library only, without time, rand or sync; replica/ imports nothing of ours; sim/ no protocol"
 
 clean:
-	rm -rf bin
+	rm -rf bin $(STUDYDIR)

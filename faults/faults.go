@@ -109,6 +109,16 @@
 //     with each replace-node request (no overlap), whatever the run's
 //     membership mode (with single-voter changes it never splits).
 //     Overlapping joint-split windows are invalid.
+//   - leader-link carries ranks in From and To (1..Voters, distinct): rank
+//     1 is the leader resolved at AtNs as isolate-leader resolves it (if
+//     none, the leader elected last, else node 1), rank r the node r-1
+//     places after it in id order, cyclically among the voters. It cuts the
+//     link between the two nodes both ways until UntilNs; cuts of
+//     overlapping leader-link windows on one link are counted, so the link
+//     heals when the last of them ends. Its text form names ranks as L,
+//     L+1, ...: "leader-link L<->L+2 until=3s". Studies build the shapes of
+//     partial connectivity that follow the leader (flapping leader links,
+//     quorum loss, chains) from it.
 //   - A window (flap, isolate-leader, crash-leader, crash-voter,
 //     crash-new-leader, replay-leader, partition-leader, pause-leader,
 //     config-split, joint-split) ends at UntilNs before
@@ -171,12 +181,13 @@ const (
 	PauseLeader     Kind = "pause-leader"     // cut the leader off from the other servers and pause it; resume at 2/3, heal at UntilNs
 	PartitionLeader Kind = "partition-leader" // cut the leader off from the other nodes until UntilNs; its drift := DriftPPM, theirs := -DriftPPM
 	JointSplit      Kind = "joint-split"      // until UntilNs, split C_old from C_new as a leader appends a joint configuration
+	LeaderLink      Kind = "leader-link"      // cut the link between two nodes named relative to the leader, both ways, until UntilNs
 )
 
 // AllKinds lists every kind in a stable order.
 var AllKinds = []Kind{Partition, OneWay, Cut, Isolate, Heal, HealLink, Crash,
 	Restart, Pause, Resume, Skew, Drift, Link, Flap, Clog, Unclog,
-	IsolateLeader, CrashLeader, CrashVoter, CrashNewLeader, ReplayLeader, PartitionLeader, PauseLeader, ConfigSplit, JointSplit, AddNode, RemoveNode, ReplaceNode}
+	IsolateLeader, CrashLeader, CrashVoter, CrashNewLeader, ReplayLeader, PartitionLeader, PauseLeader, ConfigSplit, JointSplit, LeaderLink, AddNode, RemoveNode, ReplaceNode}
 
 // Action is one timed fault. Only the fields its Kind uses may be non-zero
 // (Validate enforces it), so the text and JSON forms carry the same data.
@@ -217,7 +228,7 @@ const MaxNodes = 64
 // heallink and resets: skew 0, drift 0, link without options) plus the
 // lengths UntilNs-AtNs of window actions (flap, isolate-leader,
 // crash-leader, crash-voter, crash-new-leader, replay-leader, partition-leader,
-// pause-leader, config-split, joint-split).
+// pause-leader, config-split, joint-split, leader-link).
 // Every shrink candidate is strictly smaller.
 type Size struct {
 	Actions     int

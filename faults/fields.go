@@ -52,6 +52,7 @@ var kindFields = map[Kind]field{
 	ConfigSplit:     fUntil,
 	JointSplit:      fUntil,
 	PauseLeader:     fUntil,
+	LeaderLink:      fFrom | fTo | fUntil,
 }
 
 // presentFields returns the fields of a that are not zero. Ratio{0, d} with

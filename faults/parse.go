@@ -41,7 +41,7 @@ func parseTarget(a *Action, args []string) ([]string, error) {
 		a.Groups = g
 		return nil, err
 	case Isolate, Crash, Restart, Pause, Resume, OneWay, Clog, Unclog, Link, Cut, HealLink, Flap,
-		AddNode, RemoveNode, ReplaceNode:
+		AddNode, RemoveNode, ReplaceNode, LeaderLink:
 		need = 1
 	case Skew, Drift:
 		need = 2
@@ -57,6 +57,8 @@ func parseTarget(a *Action, args []string) ([]string, error) {
 		a.From, a.To, err = parseLinkName(args[0], "<->")
 	case Isolate, Crash, Restart, Pause, Resume, Skew, Drift, AddNode, RemoveNode:
 		a.Node, err = parseNode(args[0])
+	case LeaderLink:
+		a.From, a.To, err = parseRankLink(args[0])
 	}
 	if err == nil && a.Kind == Skew {
 		a.OffsetNs, err = parseDur(args[1])
@@ -91,6 +93,30 @@ func parseLinkName(s, arrow string) (int, int, error) {
 	}
 	to, err := parseNode(r)
 	return from, to, err
+}
+
+// parseRankLink reads "L<->L+2" as ranks 1 and 3.
+func parseRankLink(s string) (int, int, error) {
+	l, r, ok := strings.Cut(s, "<->")
+	from, err1 := parseRank(l)
+	to, err2 := parseRank(r)
+	if !ok || err1 != nil || err2 != nil {
+		return 0, 0, fmt.Errorf("want a leader-relative link like L<->L+1, got %q", s)
+	}
+	return from, to, nil
+}
+
+// parseRank reads "L" as 1 and "L+k" as k+1; Validate bounds the rank.
+func parseRank(s string) (int, error) {
+	if s == "L" {
+		return 1, nil
+	}
+	num, ok := strings.CutPrefix(s, "L+")
+	k, err := strconv.Atoi(num)
+	if !ok || err != nil || num != strconv.Itoa(k) {
+		return 0, fmt.Errorf("want L or L+k, got %q", s)
+	}
+	return k + 1, nil
 }
 
 func parsePPM(s string) (int64, error) {

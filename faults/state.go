@@ -82,9 +82,9 @@ func (st *state) apply(a Action) error {
 		st.drift[a.Node] = a.DriftPPM
 	case PartitionLeader:
 		return st.driftLeader(a)
-	case Skew, IsolateLeader, PauseLeader, AddNode, RemoveNode, ReplaceNode:
-		// Skew keeps no state; isolate-leader and pause-leader heal
-		// themselves at UntilNs.
+	case Skew, IsolateLeader, PauseLeader, LeaderLink, AddNode, RemoveNode, ReplaceNode:
+		// Skew keeps no state; isolate-leader, pause-leader and leader-link
+		// heal themselves at UntilNs.
 	default:
 		return st.applyOther(a)
 	}

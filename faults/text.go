@@ -47,6 +47,8 @@ func describe(a Action) string {
 		return fmt.Sprintf("%s %s<->%s", a.Kind, nodeName(a.From), nodeName(a.To))
 	case Isolate, Crash, Restart, Pause, Resume, Skew, Drift, AddNode, RemoveNode:
 		return fmt.Sprintf("%s %s", a.Kind, nodeName(a.Node))
+	case LeaderLink:
+		return fmt.Sprintf("%s %s<->%s", a.Kind, rankName(a.From), rankName(a.To))
 	}
 	return string(a.Kind)
 }
@@ -57,6 +59,14 @@ func nodeName(n int) string {
 		return "*"
 	}
 	return "n" + strconv.Itoa(n)
+}
+
+// rankName writes a leader-relative rank: "L" for 1, "L+2" for 3.
+func rankName(r int) string {
+	if r == 1 {
+		return "L"
+	}
+	return "L+" + strconv.Itoa(r-1)
 }
 
 // actionOptions writes the parameters after the target, with a leading space.
@@ -80,7 +90,7 @@ func actionOptions(a Action) string {
 	case Flap:
 		o = append(o, "until="+formatFixed(a.UntilNs, 0),
 			"up>="+formatDur(a.MinUpNs), "down>="+formatDur(a.MinDownNs))
-	case IsolateLeader, CrashLeader, CrashVoter, CrashNewLeader, ReplayLeader, PauseLeader, ConfigSplit, JointSplit:
+	case IsolateLeader, CrashLeader, CrashVoter, CrashNewLeader, ReplayLeader, PauseLeader, ConfigSplit, JointSplit, LeaderLink:
 		o = append(o, "until="+formatFixed(a.UntilNs, 0))
 	case PartitionLeader:
 		o = append(o, "until="+formatFixed(a.UntilNs, 0))

@@ -112,6 +112,11 @@ func (s Schedule) checkParams(a Action) error {
 		return s.checkWindow(a)
 	case ReplaceNode:
 		return s.checkLink(a.From, a.To, false)
+	case LeaderLink:
+		if err := s.checkRanks(a.From, a.To); err != nil {
+			return err
+		}
+		return s.checkWindow(a)
 	case PartitionLeader:
 		if err := checkDrift(a.DriftPPM); err != nil {
 			return err
@@ -147,6 +152,24 @@ func (s Schedule) checkLink(from, to int, wild bool) error {
 	}
 	if from == to && from != 0 {
 		return fmt.Errorf("link from node %d to itself", from)
+	}
+	return nil
+}
+
+// checkRanks checks the leader-relative ranks of a leader-link: distinct,
+// in 1..Voters (the ranks cycle over the voters only).
+func (s Schedule) checkRanks(from, to int) error {
+	voters := s.Voters
+	if voters == 0 {
+		voters = s.Nodes
+	}
+	for _, r := range []int{from, to} {
+		if r < 1 || r > voters {
+			return fmt.Errorf("leader-link: rank %d is not in 1..%d (voters)", r, voters)
+		}
+	}
+	if from == to {
+		return fmt.Errorf("leader-link: a link from rank %d to itself", from)
 	}
 	return nil
 }

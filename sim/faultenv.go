@@ -68,6 +68,15 @@ func (w *world) isolate(n int) { _ = w.net.Isolate(n) }
 
 func (w *world) healNode(n int) { w.healLink(n, 0) }
 
+func (w *world) lastLeader() int {
+	if s := w.stats.spans; len(s) > 0 {
+		return s[len(s)-1].node
+	}
+	return 0
+}
+
+func (w *world) initialVoters() int { return w.o.Nodes }
+
 // currentLeader is the highest-term leader that is up and running; 0 if none.
 func (w *world) currentLeader() int {
 	best, term := 0, uint64(0)

@@ -27,6 +27,8 @@ type faultEnv interface {
 
 	// Observe.
 	currentLeader() int
+	lastLeader() int    // the node elected last; 0 if none yet
+	initialVoters() int // voters of the first configuration: ids 1..initialVoters()
 	view(n int) hostView
 
 	// Act. Crash and restart are no-ops on a host already down or up.
@@ -74,6 +76,7 @@ type runtimeFaults struct {
 	replay    *replayFault
 	split     *splitFault
 	joint     *jointFault
+	links     *leaderLinkFault
 }
 
 const (
@@ -83,6 +86,7 @@ const (
 	slotReplay
 	slotSplit
 	slotJoint
+	slotLeaderLink
 )
 
 func newRuntimeFaults(env faultEnv, actions int) *runtimeFaults {
@@ -92,17 +96,18 @@ func newRuntimeFaults(env faultEnv, actions int) *runtimeFaults {
 		replay:    &replayFault{crashWindow: newCrashWindow(env, slotReplay, faults.ReplayLeader)},
 		split:     &splitFault{env: env},
 		joint:     &jointFault{env: env},
+		links:     &leaderLinkFault{env: env},
 	}
 	rt.execs = []executor{
 		slotLeader: &leaderFault{env: env, leaderOf: make([]int, actions)},
 		slotVoter:  rt.voter, slotNewLeader: rt.newLeader, slotReplay: rt.replay, slotSplit: rt.split,
-		slotJoint: rt.joint,
+		slotJoint: rt.joint, slotLeaderLink: rt.links,
 	}
 	rt.kinds = [][]faults.Kind{
 		slotLeader: {faults.IsolateLeader, faults.CrashLeader, faults.PartitionLeader, faults.PauseLeader},
 		slotVoter:  {faults.CrashVoter}, slotNewLeader: {faults.CrashNewLeader},
 		slotReplay: {faults.ReplayLeader}, slotSplit: {faults.ConfigSplit},
-		slotJoint: {faults.JointSplit},
+		slotJoint: {faults.JointSplit}, slotLeaderLink: {faults.LeaderLink},
 	}
 	return rt
 }

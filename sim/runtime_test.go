@@ -41,6 +41,8 @@ func (e *fakeEnv) hostCount() int              { return len(e.hosts) - 1 }
 func (e *fakeEnv) tickNs() int64               { return 10 }
 func (e *fakeEnv) electionNs() int64           { return 100 }
 func (e *fakeEnv) currentLeader() int          { return e.leader }
+func (e *fakeEnv) lastLeader() int             { return e.leader }
+func (e *fakeEnv) initialVoters() int          { return len(e.hosts) - 1 }
 func (e *fakeEnv) view(n int) hostView         { return e.hosts[n] }
 func (e *fakeEnv) crash(n int, torn bool)      { e.log("crash %d", n); e.hosts[n].up = false }
 func (e *fakeEnv) restart(n int)               { e.log("restart %d", n); e.hosts[n].up = true }

@@ -73,6 +73,7 @@ type Result struct {
 	Schedule faults.Schedule      `json:"-"`
 	Trace    []string             `json:"-"` // kept only with Options.KeepTrace
 	Annot    []checker.Annotation `json:"-"`
+	Timeline Timeline             `json:"-"` // leaders and leader-link cuts over time
 }
 
 // Traffic counts network messages over the whole run.

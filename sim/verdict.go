@@ -15,7 +15,7 @@ func (w *world) result() *Result {
 		Events: int(w.loop.Events()), Options: w.o, Schedule: w.sched, History: w.history,
 		Messages: Traffic{Sent: int(tot.Sent), Delivered: int(tot.Delivered),
 			Dropped: int(tot.DroppedLoss + tot.DroppedPartition), Duplicated: int(tot.Duplicated)},
-		Avail: w.avail(), Annot: w.annotations(),
+		Avail: w.avail(), Annot: w.annotations(), Timeline: w.timeline(w.now()),
 	}
 	for _, op := range w.history {
 		switch op.Status {

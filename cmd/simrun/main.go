@@ -45,6 +45,7 @@ Usage:
   simrun check   [-json] [-html FILE] [-timeout D] FILE.jsonl...
   simrun defects   [-protocol NAME]
   simrun protocols
+  simrun study     NAME -out DIR [-seeds N] [-j K] [-full] [-protocols a,b]
 
 Seeds: SPEC is N, A-B (inclusive) or a comma list such as 1,5,9-12, in any
 order; duplicates merge, results come in ascending seed order, at most
@@ -90,6 +91,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		"check":     cmdCheck,
 		"defects":   cmdDefects,
 		"protocols": cmdProtocols,
+		"study":     cmdStudy,
 	}
 	name := args[0]
 	switch name {
@@ -99,7 +101,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	cmd, ok := cmds[name]
 	if !ok {
-		fmt.Fprintf(stderr, "simrun: unknown command %q: want run, replay, shrink, check, defects or protocols (simrun -h)\n", name)
+		fmt.Fprintf(stderr, "simrun: unknown command %q: want run, replay, shrink, check, defects, protocols or study (simrun -h)\n", name)
 		return exitUsage
 	}
 	code, err := cmd(args[1:], stdout, stderr)

@@ -55,7 +55,7 @@ func TestBadInput(t *testing.T) {
 	requireUsage(t, `-seed "1-3": one seed; use -seeds for ranges and lists`, "run", "-seed", "1-3")
 	requireUsage(t, "give -seed or -seeds, not both", "run", "-seed", "1", "-seeds", "2")
 	requireUsage(t, "run: which seeds? give -seed N or -seeds A-B", "run")
-	requireUsage(t, `unknown command "frob": want run, replay, shrink, check, defects or protocols (simrun -h)`, "frob")
+	requireUsage(t, `unknown command "frob": want run, replay, shrink, check, defects, protocols or study (simrun -h)`, "frob")
 	requireUsage(t, "run: flag provided but not defined: -frob (simrun run -h lists the flags)", "run", "-seed", "1", "-frob")
 	requireUsage(t, `run: invalid value "5x" for flag -duration: want a positive duration like 30s or 10ms, got "5x" (simrun run -h lists the flags)`,
 		"run", "-seed", "1", "-duration", "5x")
