@@ -24,8 +24,9 @@ var variants = []Variant{
 }
 
 // protocols are those the built-in studies compare: a name each, looked up
-// in the replica registry (etcd and paxos join when their adapters land).
-var protocols = []string{"raft"}
+// in the replica registry. A protocol without Pre-Vote or CheckQuorum runs
+// only the variants it has (Multi-Paxos: plain).
+var protocols = []string{"raft", "etcd", "paxos"}
 
 func ms(xs ...int64) []int64 {
 	out := make([]int64, len(xs))

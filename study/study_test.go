@@ -8,6 +8,8 @@ import (
 	"github.com/faultline-sim/faultline/checker"
 	"github.com/faultline-sim/faultline/faults"
 	"github.com/faultline-sim/faultline/internal/prng"
+	_ "github.com/faultline-sim/faultline/replica/etcdraft"
+	_ "github.com/faultline-sim/faultline/replica/paxosr"
 	_ "github.com/faultline-sim/faultline/replica/raftr"
 	"github.com/faultline-sim/faultline/sim"
 	"github.com/stretchr/testify/require"
