@@ -129,7 +129,7 @@ func TestSummarize(t *testing.T) {
 // tiny is a small study: the CSV must not depend on the workers.
 func tiny() Study {
 	s, _ := Lookup("flapping", false)
-	s.Params, s.Seeds, s.Variants = ms(200), 2, variants[:2]
+	s.Protocols, s.Params, s.Seeds, s.Variants = []string{"raft"}, ms(200), 2, variants[:2]
 	s.Shapes = []Shape{rotate}
 	s.Timeline.ParamNs = 200 * msNs
 	return s
@@ -151,7 +151,7 @@ func TestUnknownProtocolIsAnError(t *testing.T) {
 	s := tiny()
 	s.Protocols = []string{"raft", "nosuch"}
 	_, err := s.Run(RunOptions{Workers: 1})
-	require.ErrorContains(t, err, `protocol "nosuch" is not registered (registered: raft`)
+	require.ErrorContains(t, err, `protocol "nosuch" is not registered (registered: `)
 }
 
 func TestBuiltinsValidate(t *testing.T) {
