@@ -101,8 +101,19 @@ func (m Message) Clone() Message {
 	c := m
 	if m.Entries != nil {
 		c.Entries = make([]Entry, len(m.Entries))
+		size := 0
+		for _, e := range m.Entries {
+			size += len(e.Data)
+		}
+		data := make([]byte, 0, size) // one allocation for every entry's data
 		for i, e := range m.Entries {
-			e.Data = cloneBytes(e.Data)
+			if len(e.Data) > 0 { // as cloneBytes: empty data clones to nil
+				at := len(data)
+				data = append(data, e.Data...)
+				e.Data = data[at:len(data):len(data)] // capped: an append cannot reach the next entry
+			} else {
+				e.Data = nil
+			}
 			c.Entries[i] = e
 		}
 	}

@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"runtime"
 	"testing"
 )
 
@@ -9,10 +10,14 @@ import (
 var standard = Options{Nodes: 5, Clients: 3, DurationNs: 60 * sNs, Intensity: 50, Faults: "all"}
 
 // BenchmarkStandardRun reports virtual seconds simulated per wall second,
-// checking included, and the share of wall time the linearizability check
-// takes. Each iteration runs a different seed.
+// checking included, the share of wall time the linearizability check
+// takes, and heap allocations per simulated event. Each iteration runs a
+// different seed.
 func BenchmarkStandardRun(b *testing.B) {
 	var virtual, wall, check int64
+	var events int
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
 	for i := range b.N {
 		r, err := Run(uint64(i%50+1), standard)
 		if err != nil {
@@ -24,8 +29,13 @@ func BenchmarkStandardRun(b *testing.B) {
 		virtual += r.VirtualNs
 		wall += r.WallNs
 		check += r.CheckNs
+		events += r.Events
 	}
+	runtime.ReadMemStats(&after)
 	b.ReportMetric(float64(virtual)/float64(wall), "virtual-s/wall-s")
 	b.ReportMetric(100*float64(check)/float64(wall), "%check")
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "seeds/s")
+	b.ReportMetric(float64(events)/float64(b.N), "events/run")
+	b.ReportMetric(float64(after.Mallocs-before.Mallocs)/float64(events), "allocs/event")
+	b.ReportMetric(float64(wall)/float64(events), "ns/event")
 }

@@ -3,7 +3,6 @@ package raftr
 import (
 	"errors"
 	"fmt"
-	"hash/fnv"
 
 	"github.com/faultline-sim/faultline/raft"
 	"github.com/faultline-sim/faultline/replica"
@@ -16,10 +15,12 @@ type node struct {
 	d    *disk
 	rd   raft.Ready     // the Ready handed out, until Advance
 	conf raft.ConfState // configuration at the last entry handed out to apply
-	// buf and msgs are reused between Readies: a Ready's messages are the
-	// host's until Advance (the network sends clones).
-	buf  []message
-	msgs []replica.Message
+	// buf, msgs, committed and appended are reused between Readies: a
+	// Ready's slices are the host's until Advance (the network sends clones).
+	buf       []message
+	msgs      []replica.Message
+	committed []replica.Entry
+	appended  []replica.LogEntry
 }
 
 func (r *node) Tick() { r.n.Tick() }
@@ -84,7 +85,8 @@ func (r *node) Ready() replica.Ready {
 	}
 	r.d.write(rd.HardState, rd.Entries)
 	if len(rd.Entries) > 0 {
-		out.Appended = logEntries(rd.Entries)
+		r.appended = appendLogEntries(r.appended[:0], rd.Entries)
+		out.Appended = r.appended
 	}
 	r.buf, r.msgs = r.buf[:0], r.msgs[:0]
 	for i := range rd.Messages {
@@ -95,10 +97,11 @@ func (r *node) Ready() replica.Ready {
 	}
 	out.Messages = r.msgs
 	if len(rd.CommittedEntries) > 0 {
-		out.Committed = make([]replica.Entry, len(rd.CommittedEntries))
-		for i, e := range rd.CommittedEntries {
-			out.Committed[i] = r.entry(e)
+		r.committed = r.committed[:0]
+		for _, e := range rd.CommittedEntries {
+			r.committed = append(r.committed, r.entry(e))
 		}
+		out.Committed = r.committed
 	}
 	for _, s := range rd.ReadStates {
 		out.Reads = append(out.Reads, replica.ReadState{Index: s.Index, Ctx: s.Ctx})
@@ -156,18 +159,27 @@ func logEntry(e raft.Entry) replica.LogEntry {
 	return replica.LogEntry{Index: e.Index, Epoch: e.Term, Hash: hashData(e.Type, e.Data)}
 }
 
-func logEntries(es []raft.Entry) []replica.LogEntry {
-	out := make([]replica.LogEntry, len(es))
-	for i, e := range es {
-		out[i] = logEntry(e)
+func logEntries(es []raft.Entry) []replica.LogEntry { return appendLogEntries(nil, es) }
+
+func appendLogEntries(dst []replica.LogEntry, es []raft.Entry) []replica.LogEntry {
+	for _, e := range es {
+		dst = append(dst, logEntry(e))
 	}
-	return out
+	return dst
 }
 
-// hashData is FNV-1a over an entry's type and data.
+// FNV-1a, 64 bits.
+const (
+	fnvOffset = 14695981039346656037
+	fnvPrime  = 1099511628211
+)
+
+// hashData is FNV-1a over an entry's type and data (hash/fnv's New64a, inline:
+// no allocation per entry).
 func hashData(t raft.EntryType, data []byte) uint64 {
-	h := fnv.New64a()
-	h.Write([]byte{byte(t)})
-	h.Write(data)
-	return h.Sum64()
+	h := (uint64(fnvOffset) ^ uint64(byte(t))) * fnvPrime
+	for _, c := range data {
+		h = (h ^ uint64(c)) * fnvPrime
+	}
+	return h
 }
