@@ -31,14 +31,18 @@ type Trace struct {
 	// first Add.
 	Keep bool
 
-	hash  uint64   // FNV-1a of all lines so far, '\n'-terminated
-	lines []uint64 // FNV-1a of each line, without '\n'
-	text  []byte   // kept lines, '\n'-terminated, when Keep
-	ends  []int    // end offset in text of each kept line
-	buf   []byte   // the line being built, when Keep
-	lh    uint64   // hash of the line being built
-	open  bool     // a Line is being built
+	hash  uint64     // the line hashes so far, chained by mix
+	lines [][]uint64 // hash of each line, in chunks of lineChunk (no copying as it grows)
+	n     int        // lines recorded
+	text  []byte     // kept lines, '\n'-terminated, when Keep
+	ends  []int      // end offset in text of each kept line
+	buf   []byte     // the line being built, when Keep
+	lh    uint64     // hash of the line being built
+	open  bool       // a Line is being built
 }
+
+// lineChunk is how many line hashes one chunk holds.
+const lineChunk = 1 << 13
 
 // Field tags, mixed in before a field's value.
 const (
@@ -64,11 +68,11 @@ func mixString(h uint64, s string) uint64 {
 }
 
 // Len is the number of events recorded.
-func (t *Trace) Len() int { return len(t.lines) }
+func (t *Trace) Len() int { return t.n }
 
 // Hash is the running trace hash (trace_hash).
 func (t *Trace) Hash() uint64 {
-	if len(t.lines) == 0 {
+	if t.n == 0 {
 		return fnvOffset
 	}
 	return t.hash
@@ -78,7 +82,7 @@ func (t *Trace) Hash() uint64 {
 func (t *Trace) HashString() string { return fmt.Sprintf("%016x", t.Hash()) }
 
 // LineHash is the hash of event i's line.
-func (t *Trace) LineHash(i int) uint64 { return t.lines[i] }
+func (t *Trace) LineHash(i int) uint64 { return t.lines[i/lineChunk][i%lineChunk] }
 
 // Line returns event i's text; ok is false when lines are not kept.
 func (t *Trace) Line(i int) (line string, ok bool) {
@@ -100,8 +104,8 @@ func (t *Trace) Add(atNs int64, node int, kind, payload string) {
 // WriteTo writes every kept line, '\n'-terminated. It fails if Keep is off
 // and events were recorded.
 func (t *Trace) WriteTo(w io.Writer) (int64, error) {
-	if !t.Keep && len(t.lines) > 0 {
-		return 0, fmt.Errorf("trace: %d events recorded without Keep: no lines to write", len(t.lines))
+	if !t.Keep && t.n > 0 {
+		return 0, fmt.Errorf("trace: %d events recorded without Keep: no lines to write", t.n)
 	}
 	bw := bufio.NewWriter(w)
 	n, err := bw.Write(t.text)
@@ -189,7 +193,12 @@ func (l Line) End() {
 	t := l.t
 	t.open = false
 	t.hash = mix(t.Hash(), t.lh)
-	t.lines = append(t.lines, t.lh)
+	if t.n%lineChunk == 0 {
+		t.lines = append(t.lines, make([]uint64, 0, lineChunk))
+	}
+	last := len(t.lines) - 1
+	t.lines[last] = append(t.lines[last], t.lh)
+	t.n++
 	if t.Keep {
 		t.text = append(append(t.text, t.buf...), '\n')
 		t.ends = append(t.ends, len(t.text))

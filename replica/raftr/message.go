@@ -5,10 +5,36 @@ import (
 	"github.com/faultline-sim/faultline/replica"
 )
 
-// message is a raft.Message as a replica.Message.
-type message struct{ m raft.Message }
+// message is a raft.Message as a replica.Message. pool is the node whose
+// free list a clone's struct comes from (nil: allocate); Step returns a
+// delivered message to the receiver's list. Only the struct is reused:
+// a clone always gets fresh entries and data, which raft may keep.
+type message struct {
+	m    raft.Message
+	pool *node
+}
 
-func (x *message) Clone() replica.Message { return &message{m: x.m.Clone()} }
+// maxFreeMessages bounds a node's free list of message structs.
+const maxFreeMessages = 1024
+
+func (x *message) Clone() replica.Message {
+	var c *message
+	if p := x.pool; p != nil && len(p.free) > 0 {
+		c, p.free = p.free[len(p.free)-1], p.free[:len(p.free)-1]
+	} else {
+		c = new(message)
+	}
+	c.m, c.pool = x.m.Clone(), x.pool
+	return c
+}
+
+// recycle puts a message that was stepped on r's free list.
+func (r *node) recycle(x *message) {
+	if len(r.free) < maxFreeMessages {
+		*x = message{} // nothing reachable from the list
+		r.free = append(r.free, x)
+	}
+}
 
 func (x *message) Header() replica.Header {
 	m := &x.m

@@ -21,14 +21,19 @@ type node struct {
 	msgs      []replica.Message
 	committed []replica.Entry
 	appended  []replica.LogEntry
+	free      []*message // stepped messages, for clones (message.go)
 }
 
 func (r *node) Tick() { r.n.Tick() }
 
+// Step hands raft a copy of the message (raft keeps none of its struct, only
+// its entries), then reuses the struct for a later clone.
 func (r *node) Step(m replica.Message) {
-	if err := r.n.Step(m.(*message).m); err != nil && !errors.Is(err, raft.ErrInvalidMessage) {
-		panic(fmt.Sprintf("raftr: node %d step %s: %v", r.n.Status().ID, m.(*message).m, err))
+	x := m.(*message)
+	if err := r.n.Step(x.m); err != nil && !errors.Is(err, raft.ErrInvalidMessage) {
+		panic(fmt.Sprintf("raftr: node %d step %s: %v", r.n.Status().ID, x.m, err))
 	}
+	r.recycle(x)
 }
 
 func (r *node) Propose(cmd []byte) (replica.Proposal, error) {
@@ -90,7 +95,7 @@ func (r *node) Ready() replica.Ready {
 	}
 	r.buf, r.msgs = r.buf[:0], r.msgs[:0]
 	for i := range rd.Messages {
-		r.buf = append(r.buf, message{m: rd.Messages[i]})
+		r.buf = append(r.buf, message{m: rd.Messages[i], pool: r})
 	}
 	for i := range r.buf {
 		r.msgs = append(r.msgs, &r.buf[i])
