@@ -5,13 +5,24 @@ import (
 	"github.com/faultline-sim/faultline/replica"
 )
 
-// message is a raft.Message as a replica.Message. pool is the node whose
-// free list a clone's struct comes from (nil: allocate); Step returns a
-// delivered message to the receiver's list. Only the struct is reused:
-// a clone always gets fresh entries and data, which raft may keep.
+// message is a raft.Message as a replica.Message. A Ready's messages are
+// views (view points into raft's outbox, valid until Advance, so handing
+// them out copies nothing); a clone owns its copy in m. pool is the node
+// whose free list a clone's struct comes from (nil: allocate); Step returns
+// a delivered message to the receiver's list. Only the struct is reused: a
+// clone always gets fresh entries and data, which raft may keep.
 type message struct {
 	m    raft.Message
+	view *raft.Message
 	pool *node
+}
+
+// msg is the raft message x carries.
+func (x *message) msg() *raft.Message {
+	if x.view != nil {
+		return x.view
+	}
+	return &x.m
 }
 
 // maxFreeMessages bounds a node's free list of message structs.
@@ -24,20 +35,21 @@ func (x *message) Clone() replica.Message {
 	} else {
 		c = new(message)
 	}
-	c.m, c.pool = x.m.Clone(), x.pool
+	c.m, c.view, c.pool = x.msg().Clone(), nil, x.pool
 	return c
 }
 
-// recycle puts a message that was stepped on r's free list.
+// recycle puts a clone that was stepped on r's free list (a view is a
+// Ready's: never).
 func (r *node) recycle(x *message) {
-	if len(r.free) < maxFreeMessages {
+	if x.view == nil && len(r.free) < maxFreeMessages {
 		*x = message{} // nothing reachable from the list
 		r.free = append(r.free, x)
 	}
 }
 
 func (x *message) Header() replica.Header {
-	m := &x.m
+	m := x.msg()
 	return replica.Header{Kind: kinds[m.Type], Type: m.Type.String(), From: m.From, To: m.To,
 		Epoch: m.Term, Index: m.Index, LogEpoch: m.LogTerm, Commit: m.Commit, Entries: len(m.Entries), Reject: m.Reject}
 }

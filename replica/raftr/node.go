@@ -30,8 +30,8 @@ func (r *node) Tick() { r.n.Tick() }
 // its entries), then reuses the struct for a later clone.
 func (r *node) Step(m replica.Message) {
 	x := m.(*message)
-	if err := r.n.Step(x.m); err != nil && !errors.Is(err, raft.ErrInvalidMessage) {
-		panic(fmt.Sprintf("raftr: node %d step %s: %v", r.n.Status().ID, x.m, err))
+	if err := r.n.Step(*x.msg()); err != nil && !errors.Is(err, raft.ErrInvalidMessage) {
+		panic(fmt.Sprintf("raftr: node %d step %s: %v", r.n.Status().ID, x.msg(), err))
 	}
 	r.recycle(x)
 }
@@ -95,7 +95,7 @@ func (r *node) Ready() replica.Ready {
 	}
 	r.buf, r.msgs = r.buf[:0], r.msgs[:0]
 	for i := range rd.Messages {
-		r.buf = append(r.buf, message{m: rd.Messages[i], pool: r})
+		r.buf = append(r.buf, message{view: &rd.Messages[i], pool: r})
 	}
 	for i := range r.buf {
 		r.msgs = append(r.msgs, &r.buf[i])
