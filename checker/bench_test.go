@@ -1,7 +1,9 @@
 package checker
 
 import (
+	"encoding/binary"
 	"fmt"
+	"hash/fnv"
 	"slices"
 	"testing"
 	"time"
@@ -81,6 +83,21 @@ func TestGeneratedHistories(t *testing.T) {
 	require.Equal(t, Illegal, res.Verdict)
 	hist, _ = toPorcupine(spoilLastRead(ops))
 	require.False(t, porcupine.CheckOperations(kvModel, hist))
+}
+
+// hashState must stay FNV-1a of version (little endian), exists, value.
+func TestHashStateIsFNV(t *testing.T) {
+	for _, st := range []keyState{{}, {value: "a", version: 3, exists: true}, {value: "x\x00y", version: 1 << 40}} {
+		var b [9]byte
+		binary.LittleEndian.PutUint64(b[:], st.version)
+		if st.exists {
+			b[8] = 1
+		}
+		h := fnv.New64a()
+		h.Write(b[:])
+		h.Write([]byte(st.value))
+		require.Equal(t, h.Sum64(), hashState(st), "%+v", st)
+	}
 }
 
 // BenchmarkLinearizable checks generated histories (legal, and with one read
