@@ -3,7 +3,6 @@ package checker
 import (
 	"fmt"
 	"math"
-	"slices"
 	"time"
 
 	"github.com/anishathalye/porcupine"
@@ -13,18 +12,18 @@ import (
 type LinResult struct {
 	Verdict Verdict
 	Msg     string // why Illegal or Inconclusive; empty for Ok
-	Key     string // the first key (ascending) porcupine could not linearize (*)
+	Key     string // the key proven illegal (see checkKeys for which one when several are)
 	Checked int    // operations given to porcupine
 	Skipped int    // fail ops, unknown gets, stale-mode gets
-	info    porcupine.LinearizationInfo
+	hist    []porcupine.Operation
+	info    *porcupine.LinearizationInfo // set by Explain
 }
 
-// (*) If the search both proved one key illegal and timed out on another, Key
-// and Msg may name the key that timed out: porcupine does not say which is which.
-
 // CheckLinearizable checks ops against the KV model with porcupine, partitioned
-// by key. timeout is wall-clock (0 = none); when it fires the verdict is
-// Inconclusive, never Ok.
+// by key. It decides with porcupine's fast search (no visualization data), key
+// by key in parallel, and stops as soon as one key is proven illegal; Explain
+// runs the verbose search afterwards, with its own budget. timeout is
+// wall-clock (0 = none); when it fires the verdict is Inconclusive, never Ok.
 //
 // How statuses are modelled:
 //   - ok: must be linearized between Call and Return with the output seen.
@@ -46,14 +45,15 @@ func CheckLinearizable(ops []Operation, timeout time.Duration) LinResult {
 		}
 	}
 	hist, skipped := toPorcupine(ops)
-	res, info := porcupine.CheckOperationsVerbose(kvModel, hist, timeout)
-	out := LinResult{Checked: len(hist), Skipped: skipped, info: info}
-	switch res {
-	case porcupine.Ok:
+	out := LinResult{Checked: len(hist), Skipped: skipped, hist: hist}
+	keys, parts := partitionByKey(hist)
+	illegal, res := checkKeys(parts, timeout)
+	switch {
+	case illegal >= 0:
+		out.Verdict, out.Key = Illegal, keys[illegal]
+		out.Msg = fmt.Sprintf("key %q is not linearizable: no legal order of its %d operations", keys[illegal], len(parts[illegal]))
+	case res == porcupine.Ok:
 		out.Verdict = Ok
-	case porcupine.Illegal:
-		out.Verdict = Illegal
-		out.Key, out.Msg = explainIllegal(hist, info)
 	default:
 		out.Verdict = Inconclusive
 		out.Msg = fmt.Sprintf("linearizability check timed out after %v (wall clock) on %d operations: "+
@@ -85,47 +85,6 @@ func toPorcupine(ops []Operation) ([]porcupine.Operation, int) {
 			Output: out, Return: ret, Metadata: i})
 	}
 	return hist, len(ops) - len(hist)
-}
-
-// explainIllegal names the first illegal key and the operation that could not
-// be placed: of the operations missing from the longest legal prefix, the one
-// that returned first.
-func explainIllegal(hist []porcupine.Operation, info porcupine.LinearizationInfo) (string, string) {
-	keys, parts := partitionByKey(hist)
-	partials := info.PartialLinearizations()
-	for p, part := range parts {
-		longest := []int{}
-		for _, l := range partials[p] {
-			if len(l) > len(longest) {
-				longest = l
-			}
-		}
-		if len(longest) == len(part) {
-			continue
-		}
-		stuck := -1
-		for id := range part {
-			if slices.Contains(longest, id) {
-				continue
-			}
-			if stuck < 0 || part[id].Return < part[stuck].Return {
-				stuck = id
-			}
-		}
-		op := part[stuck]
-		return keys[p], fmt.Sprintf("key %q is not linearizable: longest legal order covers %d of %d operations; "+
-			"cannot place client %d %s called at %d returned at %s (history op %d)",
-			keys[p], len(longest), len(part), op.ClientId, describeOp(op.Input, op.Output),
-			op.Call, formatReturn(op.Return), op.Metadata.(int))
-	}
-	return "", "not linearizable"
-}
-
-func formatReturn(ret int64) string {
-	if ret == math.MaxInt64 {
-		return "never"
-	}
-	return fmt.Sprint(ret)
 }
 
 // OpKey names a client request.

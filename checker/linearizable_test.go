@@ -9,9 +9,14 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
+// check decides ops and, if illegal, explains the verdict (Msg names the op).
 func check(t *testing.T, ops []Operation) LinResult {
 	t.Helper()
-	return CheckLinearizable(ops, 10*time.Second)
+	res := CheckLinearizable(ops, 10*time.Second)
+	if res.Verdict == Illegal {
+		require.True(t, res.Explain(10*time.Second))
+	}
+	return res
 }
 
 func TestStaleReadIsIllegal(t *testing.T) {
@@ -21,9 +26,11 @@ func TestStaleReadIsIllegal(t *testing.T) {
 		read(2, "x", "a", 40, 50), // b was written before this read began
 		read(0, "y", "", 40, 50),
 	}
-	res := check(t, ops)
+	res := CheckLinearizable(ops, 10*time.Second)
 	require.Equal(t, Illegal, res.Verdict)
 	require.Equal(t, "x", res.Key)
+	require.Equal(t, `key "x" is not linearizable: no legal order of its 3 operations`, res.Msg)
+	require.True(t, res.Explain(10*time.Second))
 	require.Equal(t, `key "x" is not linearizable: longest legal order covers 2 of 3 operations; `+
 		`cannot place client 2 get("x") -> found=true "a" called at 40 returned at 50 (history op 2)`, res.Msg)
 	// Concurrent with the second put, the same read is fine.
@@ -123,6 +130,37 @@ func TestTimeoutIsInconclusiveNeverOk(t *testing.T) {
 	res := CheckLinearizable(hardHistory(), 50*time.Millisecond)
 	require.Equal(t, Inconclusive, res.Verdict)
 	require.True(t, strings.HasPrefix(res.Msg, "linearizability check timed out after 50ms"), res.Msg)
+}
+
+// Two keys proven illegal: the smaller one is named, whatever finishes first.
+func TestSmallestIllegalKeyIsNamed(t *testing.T) {
+	var ops []Operation
+	for _, key := range []string{"d", "c", "b", "a"} {
+		ops = append(ops, okOp(0, "put", key, "v", 0, 10, Output{}), read(1, key, "", 20, 30))
+	}
+	ops[7].Output.Value = Ptr("v") // key a reads its put: legal
+	ops[7].Output.Found = Ptr(true)
+	for range 20 {
+		res := CheckLinearizable(ops, 10*time.Second)
+		require.Equal(t, Illegal, res.Verdict)
+		require.Equal(t, "b", res.Key, res.Msg)
+	}
+}
+
+// A key proven illegal ends the check although a smaller key's search is far
+// from done: the verdict comes within namingGrace, not at the timeout.
+func TestIllegalKeyStopsAHardSearch(t *testing.T) {
+	ops := hardHistory() // key x: hours of search
+	ops = append(ops, okOp(0, "put", "z", "v", 400, 410, Output{}), read(1, "z", "", 420, 430))
+	start := time.Now()
+	res := CheckLinearizable(ops, time.Minute)
+	took := time.Since(start)
+	require.Equal(t, Illegal, res.Verdict)
+	require.Equal(t, "z", res.Key)
+	require.Less(t, took, namingGrace+5*time.Second)
+	// Explain searches only the illegal key: it finishes too.
+	require.True(t, res.Explain(10*time.Second))
+	require.Contains(t, res.Msg, `cannot place client 1 get("z")`)
 }
 
 func TestEmptyHistoryIsOk(t *testing.T) {

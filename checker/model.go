@@ -1,9 +1,7 @@
 package checker
 
 import (
-	"encoding/binary"
 	"fmt"
-	"hash/fnv"
 	"maps"
 	"slices"
 
@@ -93,22 +91,36 @@ func (out modelOutput) matches(st keyState, swapped bool) bool {
 			(!out.hasOK || out.ok == swapped)
 }
 
+// modelStep hands back the state it was given when nothing changed (a get, a
+// cas that failed): no new interface value, so no allocation on most steps.
 func modelStep(state, input, output any) (bool, any) {
-	next, swapped := step(state.(keyState), input.(modelInput))
-	return output.(modelOutput).matches(next, swapped), next
+	st := state.(keyState)
+	next, swapped := step(st, input.(modelInput))
+	ok := output.(modelOutput).matches(next, swapped)
+	if next == st {
+		return ok, state
+	}
+	return ok, next
 }
 
+// hashState is FNV-1a over the version (8 bytes, little endian), exists (one
+// byte) and the value, without allocating.
 func hashState(state any) uint64 {
 	st := state.(keyState)
-	var b [9]byte
-	binary.LittleEndian.PutUint64(b[:], st.version)
-	if st.exists {
-		b[8] = 1
+	const offset, prime = 14695981039346656037, 1099511628211
+	h := uint64(offset)
+	for i := range 8 {
+		h = (h ^ (st.version >> (8 * i) & 0xff)) * prime
 	}
-	h := fnv.New64a()
-	h.Write(b[:])
-	h.Write([]byte(st.value))
-	return h.Sum64()
+	if st.exists {
+		h = (h ^ 1) * prime
+	} else {
+		h *= prime
+	}
+	for i := 0; i < len(st.value); i++ {
+		h = (h ^ uint64(st.value[i])) * prime
+	}
+	return h
 }
 
 // kvModel is the porcupine model; Partition groups operations by key in

@@ -105,6 +105,8 @@ func TestPropertyImpossibleReadIsIllegal(t *testing.T) {
 		ops[i].Output.Value = Ptr("never written")
 		res := CheckLinearizable(ops, time.Minute)
 		require.Equal(t, Illegal, res.Verdict, jsonl(ops))
+		require.Equal(t, ops[i].Key, res.Key)
+		require.True(t, res.Explain(time.Minute))
 		require.Contains(t, res.Msg, fmt.Sprintf("(history op %d)", i))
 	})
 }

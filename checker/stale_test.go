@@ -171,6 +171,7 @@ func TestLeaseReadThatIsStaleIsIllegal(t *testing.T) {
 		require.Equal(t, Illegal, res.Lin.Verdict, "mode %q", mode)
 		require.Equal(t, Illegal, res.Verdict())
 		require.Zero(t, res.Lin.Skipped)
+		require.True(t, res.Lin.Explain(10*time.Second))
 		require.Contains(t, res.Lin.Msg, `cannot place client 1 get("x") -> found=true "a" v1`)
 		require.Nil(t, res.StaleViolation)
 		require.Zero(t, res.Stale.Reads)

@@ -26,9 +26,13 @@ const (
 
 // WriteVisualization writes porcupine's HTML view of res (partial
 // linearizations of every key; illegal ones show where the search got stuck)
-// with annotations drawn beside the client rows.
+// with annotations drawn beside the client rows. Without a prior Explain it
+// runs one with DefaultExplainBudget.
 func WriteVisualization(w io.Writer, res LinResult, annotations []Annotation) error {
-	info := res.info
+	if res.info == nil {
+		res.Explain(DefaultExplainBudget)
+	}
+	info := *res.info
 	info.AddAnnotations(toPorcupineAnnotations(annotations))
 	if err := porcupine.Visualize(kvModel, info, w); err != nil {
 		return fmt.Errorf("checker: visualization: %w", err)

@@ -18,12 +18,13 @@ type Handle struct {
 	seq  uint64
 }
 
-// entry is one queued event. Invariant: pos[slot] is its index in heap.
-type entry[T any] struct {
+// entry is one queued event's key; its value waits in vals[slot], so the
+// heap moves 24 bytes and holds no pointer whatever T is.
+// Invariant: pos[slot] is its index in heap.
+type entry struct {
 	at   int64
 	seq  uint64
 	slot uint32
-	v    T
 }
 
 // Queue is a min-queue of events ordered by (at, seq), a total order: seq is
@@ -31,7 +32,8 @@ type entry[T any] struct {
 // order. It is a 4-ary heap over a slice of structs with handle-based cancel.
 // Not safe for concurrent use.
 type Queue[T any] struct {
-	heap     []entry[T]
+	heap     []entry
+	vals     []T      // slot -> value; zero when the slot is free
 	pos      []int32  // slot -> heap index; -1 when the slot is free
 	free     []uint32 // free slots
 	seq      uint64   // last seq handed out; seqs start at 1
@@ -67,9 +69,11 @@ func (q *Queue[T]) Push(at int64, v T) (Handle, error) {
 	} else {
 		slot = uint32(len(q.pos))
 		q.pos = append(q.pos, -1)
+		q.vals = append(q.vals, v)
 	}
+	q.vals[slot] = v
 	i := len(q.heap)
-	q.heap = append(q.heap, entry[T]{at: at, seq: q.seq, slot: slot, v: v})
+	q.heap = append(q.heap, entry{at: at, seq: q.seq, slot: slot})
 	q.pos[slot] = int32(i)
 	q.up(i)
 	return Handle{slot: slot, seq: q.seq}, nil
@@ -89,8 +93,9 @@ func (q *Queue[T]) Pop() (at int64, v T, ok bool) {
 		return 0, v, false
 	}
 	top := q.heap[0]
+	v = q.vals[top.slot]
 	q.removeAt(0)
-	return top.at, top.v, true
+	return top.at, v, true
 }
 
 // Cancel removes the event named by h. It reports false if that event was
@@ -109,15 +114,16 @@ func (q *Queue[T]) Cancel(h Handle) bool {
 
 // removeAt deletes heap[i], frees its slot and restores the heap property.
 func (q *Queue[T]) removeAt(i int) {
-	q.pos[q.heap[i].slot] = -1
-	q.free = append(q.free, q.heap[i].slot)
+	slot := q.heap[i].slot
+	var zeroV T
+	q.vals[slot] = zeroV // drop the reference for the GC
+	q.pos[slot] = -1
+	q.free = append(q.free, slot)
 	last := len(q.heap) - 1
 	if i != last {
 		q.heap[i] = q.heap[last]
 		q.pos[q.heap[i].slot] = int32(i)
 	}
-	var zero entry[T]
-	q.heap[last] = zero // drop the reference for the GC
 	q.heap = q.heap[:last]
 	if i < last {
 		if !q.up(i) {
@@ -126,7 +132,7 @@ func (q *Queue[T]) removeAt(i int) {
 	}
 }
 
-func less[T any](a, b *entry[T]) bool {
+func less(a, b *entry) bool {
 	return a.at < b.at || (a.at == b.at && a.seq < b.seq)
 }
 

@@ -170,21 +170,29 @@ func (n *Node) hasQuorum(yes func(uint64) bool) bool {
 // quorumMatch is the highest index a majority (of both halves) stores.
 func (n *Node) quorumMatch() uint64 {
 	cs := n.log.conf().cs
-	half := func(voters []uint64) uint64 {
-		if len(voters) == 0 {
-			return ^uint64(0)
-		}
-		m := make([]uint64, len(voters))
-		for i, v := range voters {
-			m[i] = n.prs[v].match
-		}
-		slices.Sort(m)
-		return m[len(m)-(len(m)/2+1)]
-	}
 	if n.cfg.Defects.JointQuorumNewOnlyCommit {
-		return half(cs.Voters)
+		return n.majorityMatch(cs.Voters)
 	}
-	return min(half(cs.Voters), half(cs.VotersOutgoing))
+	return min(n.majorityMatch(cs.Voters), n.majorityMatch(cs.VotersOutgoing))
+}
+
+// majorityMatch is the highest index a majority of voters stores (no voters:
+// the maximum, so that min ignores the half). Up to 16 voters it sorts on the
+// stack: it runs on every append reply.
+func (n *Node) majorityMatch(voters []uint64) uint64 {
+	if len(voters) == 0 {
+		return ^uint64(0)
+	}
+	var small [16]uint64
+	m := small[:0]
+	if len(voters) > len(small) {
+		m = make([]uint64, 0, len(voters))
+	}
+	for _, v := range voters {
+		m = append(m, n.prs[v].match)
+	}
+	slices.Sort(m)
+	return m[len(m)-(len(m)/2+1)]
 }
 
 // isVoter reports whether id votes in the current configuration (either half).

@@ -8,6 +8,7 @@ const (
 	DefaultMaxEntriesPerMsg      = 64
 	DefaultMaxUncommittedEntries = 4096
 	maxCommittedPerReady         = 1024 // bound on Ready.CommittedEntries
+	maxSpareMsgs                 = 1024 // largest outbox array Advance keeps for reuse
 )
 
 // DefaultConfig returns a config with ElectionTicks 10, HeartbeatTicks 1,

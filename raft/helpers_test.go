@@ -79,7 +79,9 @@ func ents(terms ...uint64) []Entry {
 func persist(t tb, n *Node) Ready {
 	rd := n.Ready()
 	save(t, n, rd)
+	sent := slices.Clone(rd.Messages) // Advance reuses the outbox array
 	n.Advance(rd)
+	rd.Messages = sent
 	return rd
 }
 

@@ -96,19 +96,40 @@ type Message struct {
 	Context    []byte
 }
 
-// Clone returns a deep copy: no slice is shared with m.
+// Clone returns a deep copy: no slice is shared with m. The entries' data
+// and Context share one new array (each capped, so an append to one cannot
+// reach another); empty ones clone to nil, as cloneBytes does.
 func (m Message) Clone() Message {
 	c := m
+	size := len(m.Context)
+	for _, e := range m.Entries {
+		size += len(e.Data)
+	}
+	var arena []byte
+	if size > 0 {
+		arena = make([]byte, 0, size)
+	}
 	if m.Entries != nil {
 		c.Entries = make([]Entry, len(m.Entries))
 		for i, e := range m.Entries {
-			e.Data = cloneBytes(e.Data)
+			e.Data, arena = carve(arena, e.Data)
 			c.Entries[i] = e
 		}
 	}
+	c.Context, _ = carve(arena, m.Context)
 	c.Snapshot = m.Snapshot.clone()
-	c.Context = cloneBytes(m.Context)
 	return c
+}
+
+// carve copies b to the end of arena (which has room) and returns the copy,
+// capped at its length, and the arena. Empty b gives nil.
+func carve(arena, b []byte) ([]byte, []byte) {
+	if len(b) == 0 {
+		return nil, arena
+	}
+	at := len(arena)
+	arena = append(arena, b...)
+	return arena[at:len(arena):len(arena)], arena
 }
 
 // String is a compact one-line form for traces, e.g.

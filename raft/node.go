@@ -14,6 +14,9 @@ type Node struct {
 	prs   map[uint64]*progress // leader only; iterate the configuration's members for order
 	votes map[uint64]bool      // (pre-)candidate only: granted or rejected per voter
 	msgs  []Message            // outbox, handed out by Ready
+	// spareMsgs is an empty outbox array to reuse: the last Advanced Ready's
+	// (Invariant: len 0, never the array of msgs or of a pending Ready).
+	spareMsgs []Message
 
 	electionElapsed   int    // ticks since last reset; leader: since last CheckQuorum round
 	heartbeatElapsed  int    // leader: ticks since last heartbeat

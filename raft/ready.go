@@ -21,7 +21,10 @@ type SoftState struct {
 //  6. Call Advance(rd).
 //
 // Ready must not be called again before Advance. Tick, Step and Propose may be
-// called in between; Advance only acknowledges what rd carried. After a
+// called in between; Advance only acknowledges what rd carried. The Messages
+// slice is the host's until Advance, which reuses its array for later
+// messages: a host that keeps a message past Advance copies it (the structs;
+// their Entries are never overwritten). After a
 // restart, CommittedEntries replay from the storage's snapshot index + 1: the
 // host restores its state machine from Storage.Snapshot first.
 type Ready struct {
@@ -59,7 +62,8 @@ func (n *Node) ready() Ready {
 		unstableGen:      u.gen,
 	}
 	if ss := n.softState(); ss != n.prevSoft {
-		rd.SoftState = &ss
+		changed := ss // declared here: allocated only when it changed
+		rd.SoftState = &changed
 		n.prevSoft = ss
 	}
 	hs := n.hardState()
@@ -71,7 +75,7 @@ func (n *Node) ready() Ready {
 	}
 	rd.MustSync = len(rd.Entries) > 0 || !rd.Snapshot.IsEmpty() ||
 		hs.Term != n.prevHard.Term || hs.Vote != n.prevHard.Vote
-	n.msgs, n.readStates = nil, nil
+	n.msgs, n.spareMsgs, n.readStates = n.spareMsgs, nil, nil
 	n.readyPending = true
 	return rd
 }
@@ -81,6 +85,10 @@ func (n *Node) advance(rd Ready) {
 		panic("raft: Advance without a pending Ready")
 	}
 	n.readyPending = false
+	if cap(rd.Messages) > cap(n.spareMsgs) && cap(rd.Messages) <= maxSpareMsgs {
+		clear(rd.Messages) // drop what they reference
+		n.spareMsgs = rd.Messages[:0]
+	}
 	if !rd.HardState.IsEmpty() {
 		n.prevHard = rd.HardState
 	}

@@ -7,13 +7,6 @@ type Message interface {
 	Clone() Message
 }
 
-// Releaser is a Message whose record its protocol may reuse. The world calls
-// Release on a copy it delivered once Step has returned, and never touches
-// that copy again; Step must not keep the record itself.
-type Releaser interface {
-	Release()
-}
-
 // Header is the protocol-free face of a message, for routing, traces and
 // run-time faults.
 type Header struct {

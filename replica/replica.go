@@ -33,7 +33,9 @@ type Replica interface {
 	// Tick advances the replica's logical clock by one tick.
 	Tick()
 	// Step hands it a message from a peer. Stale or malformed messages are
-	// dropped by the replica; a broken invariant panics.
+	// dropped by the replica; a broken invariant panics. m is the replica's
+	// from then on: the world must not use it after Step (an adapter may
+	// reuse it for a later Clone).
 	Step(m Message)
 	// Propose appends an opaque command. On a non-leader the error is a
 	// *NotLeaderError; any other error means dropped (the client retries).

@@ -30,7 +30,8 @@ type host struct {
 	tickLocal  int64    // local time (ns) of the next tick
 	tickHandle clock.Handle
 
-	rd      *replica.Ready // the Ready being synced, nil if none
+	rd      *replica.Ready // the Ready being synced (&rdBuf), nil if none
+	rdBuf   replica.Ready  // the latest Ready, held here so it is not allocated
 	synced  bool           // rd's fsync completed (while paused)
 	waiting map[uint64]pendingReq
 	commit  uint64 // last commit index reported to the checker
@@ -129,9 +130,6 @@ func (h *host) receive(p packet) {
 	switch p.kind {
 	case pkRaft:
 		h.node.Step(p.msg)
-		if r, ok := p.msg.(replica.Releaser); ok {
-			r.Release() // delivered copies are the world's alone
-		}
 	case pkReq:
 		h.handleRequest(&p.req)
 	}
@@ -145,10 +143,11 @@ func (h *host) pump() {
 		if !h.up || h.paused || h.rd != nil || !h.node.HasReady() {
 			return
 		}
-		rd := h.node.Ready()
-		h.persist(&rd)
+		h.rdBuf = h.node.Ready()
+		rd := &h.rdBuf
+		h.persist(rd)
 		if rd.MustSync && h.w.o.FsyncNs > 0 {
-			h.rd = &rd
+			h.rd = rd
 			if h.w.defects.voteBeforePersist {
 				rd.Messages = h.sendVotesEarly(rd.Messages)
 			}
@@ -156,7 +155,7 @@ func (h *host) pump() {
 			return
 		}
 		h.store.Sync()
-		h.finish(rd)
+		h.finish(*rd)
 	}
 }
 

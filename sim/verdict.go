@@ -61,6 +61,9 @@ func (w *world) checkLinearizable(r *Result) {
 	r.CheckNs = time.Since(start).Nanoseconds()
 	r.Stale = hr.Stale
 	lr := hr.Lin
+	if lr.Verdict == checker.Illegal { // name the operation that cannot be placed (failing runs only)
+		lr.Explain(checker.DefaultExplainBudget)
+	}
 	switch {
 	case lr.Verdict == checker.Illegal:
 		r.fail(Violation, &checker.Violation{Check: "linearizability", AtNs: w.now(), Msg: lr.Msg})

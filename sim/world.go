@@ -37,8 +37,11 @@ type event struct {
 	node int    // host id, or client id for evClient
 	gen  uint64 // staleness guard, see evKind
 	idx  int    // schedule action index
-	d    *simnet.Delivery[packet]
+	d    uint32 // evDeliver: the delivery's slot in world.slab
 }
+
+// An event holds no pointer, so neither the queue's moves nor the GC's scans
+// of it pay for pointers; deliveries wait in world.slab.
 
 // Bounds on one run: every loop has a limit, every queue a capacity.
 const (
@@ -58,23 +61,24 @@ type world struct {
 	netRng   *prng.Rand
 	faultRng *prng.Rand
 
-	loop     *clock.Loop[event]
-	net      *simnet.Network[packet]
-	hosts    []*host // index 0 unused
-	peers    []uint64
-	clients  []*client
-	sched    faults.Schedule
-	tr       trace.Trace
-	inv      *checker.Invariants
-	pcheck   replica.Checker // the protocol's own invariants; nil if none
-	live     *checker.Liveness
-	sendBuf  []simnet.Delivery[packet]  // reused by send
-	free     []*simnet.Delivery[packet] // delivery records to reuse
-	stats    stats
-	history  []checker.Operation
-	rt       *runtimeFaults     // the run-time fault executors
-	op       operator           // membership requests
-	linkOpts simnet.LinkOptions // every link's options when no fault changes them
+	loop      *clock.Loop[event]
+	net       *simnet.Network[packet]
+	hosts     []*host // index 0 unused
+	peers     []uint64
+	clients   []*client
+	sched     faults.Schedule
+	tr        trace.Trace
+	inv       *checker.Invariants
+	pcheck    replica.Checker // the protocol's own invariants; nil if none
+	live      *checker.Liveness
+	sendBuf   []simnet.Delivery[packet] // reused by send
+	slab      []simnet.Delivery[packet] // deliveries in flight, by slot (at most queueCapacity)
+	freeSlots []uint32                  // slots of slab to reuse
+	stats     stats
+	history   []checker.Operation
+	rt        *runtimeFaults     // the run-time fault executors
+	op        operator           // membership requests
+	linkOpts  simnet.LinkOptions // every link's options when no fault changes them
 }
 
 func (w *world) now() int64 { return w.loop.Now() }
@@ -99,17 +103,18 @@ func (w *world) send(from, to int, p packet) {
 	}
 }
 
-// schedule queues a delivery; its record comes from a free list, since
-// deliveries are most of the events.
+// schedule queues a delivery; its record takes a free slot of the slab,
+// since deliveries are most of the events.
 func (w *world) schedule(d simnet.Delivery[packet]) {
-	var dp *simnet.Delivery[packet]
-	if n := len(w.free); n > 0 {
-		dp, w.free = w.free[n-1], w.free[:n-1]
+	var slot uint32
+	if n := len(w.freeSlots); n > 0 {
+		slot, w.freeSlots = w.freeSlots[n-1], w.freeSlots[:n-1]
 	} else {
-		dp = new(simnet.Delivery[packet])
+		slot = uint32(len(w.slab))
+		w.slab = append(w.slab, simnet.Delivery[packet]{})
 	}
-	*dp = d
-	w.push(d.AtNs, event{kind: evDeliver, node: d.To, d: dp})
+	w.slab[slot] = d
+	w.push(d.AtNs, event{kind: evDeliver, node: d.To, d: slot})
 }
 
 // handle dispatches one event and records it in the trace.
@@ -154,11 +159,12 @@ func (w *world) handle(at int64, ev event) {
 	}
 }
 
-func (w *world) deliver(at int64, d *simnet.Delivery[packet]) {
-	p, ok := w.net.Arrive(at, *d)
+func (w *world) deliver(at int64, slot uint32) {
+	d := w.slab[slot]
+	w.slab[slot] = simnet.Delivery[packet]{} // the slot is free: nothing may keep it
+	w.freeSlots = append(w.freeSlots, slot)
+	p, ok := w.net.Arrive(at, d)
 	from, to := d.From, d.To
-	*d = simnet.Delivery[packet]{} // back to the free list: nothing may keep d
-	w.free = append(w.free, d)
 	line := w.tr.Begin(at, to, "recv").Int("from", int64(from))
 	if !ok {
 		line.Str("drop", "link").End()

@@ -33,9 +33,11 @@ func cmdCheck(args []string, stdout, stderr io.Writer) (int, error) {
 	asJSON := fs.Bool("json", false, "one JSON object per history")
 	html := fs.String("html", "", "write the visualization: FILE for one history; with several, a directory of NAME.html")
 	timeout := fs.Duration("timeout", time.Minute, "wall-clock limit per history; past it the verdict is inconclusive (0: none)")
+	vizTimeout := fs.Duration("html-timeout", checker.DefaultExplainBudget,
+		"wall-clock limit per history of the verbose search that -html draws; past it the drawing is partial (0: none)")
 	files, err := parseInterspersed(fs, args)
 	if errors.Is(err, flag.ErrHelp) {
-		fmt.Fprint(stdout, "Usage: simrun check [-json] [-html FILE|DIR] [-timeout D] FILE.jsonl...\n\n")
+		fmt.Fprint(stdout, "Usage: simrun check [-json] [-html FILE|DIR] [-html-timeout D] [-timeout D] FILE.jsonl...\n\n")
 		printFlags(stdout, fs)
 		return exitOK, err
 	}
@@ -48,6 +50,9 @@ func cmdCheck(args []string, stdout, stderr io.Writer) (int, error) {
 	if *timeout < 0 {
 		return exitUsage, usagef("-timeout %v: want 0 (none) or a positive duration", *timeout)
 	}
+	if *vizTimeout < 0 {
+		return exitUsage, usagef("-html-timeout %v: want 0 (none) or a positive duration", *vizTimeout)
+	}
 	hists := make([][]checker.Operation, len(files))
 	for i, f := range files {
 		if hists[i], err = readHistory(f); err != nil {
@@ -58,20 +63,29 @@ func cmdCheck(args []string, stdout, stderr io.Writer) (int, error) {
 	if err != nil {
 		return exitUsage, err
 	}
-	return checkAll(files, hists, htmlPaths, *timeout, *asJSON, stdout)
+	return checkAll(files, hists, htmlPaths, limits{*timeout, *vizTimeout}, *asJSON, stdout)
 }
 
-func checkAll(files []string, hists [][]checker.Operation, htmlPaths []string, timeout time.Duration, asJSON bool, stdout io.Writer) (int, error) {
+// limits are the wall-clock budgets of one history: the decision, then the
+// verbose search that -html draws.
+type limits struct{ decide, draw time.Duration }
+
+// checkAll decides every history with the fast search; with -html it then runs
+// the verbose search (its own budget, not counted in check_ms) and draws it.
+func checkAll(files []string, hists [][]checker.Operation, htmlPaths []string, lim limits, asJSON bool, stdout io.Writer) (int, error) {
 	codes := map[int]bool{}
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
 	enc := json.NewEncoder(stdout)
 	enc.SetEscapeHTML(false)
 	for i, f := range files {
 		start := time.Now()
-		res := checker.CheckLinearizable(hists[i], timeout)
+		res := checker.CheckLinearizable(hists[i], lim.decide)
 		took := time.Since(start)
-		line := checkLine{File: f, Verdict: res.Verdict, Ops: len(hists[i]), CheckMs: took.Milliseconds(), Key: res.Key, Msg: res.Msg}
 		codes[linExit(res.Verdict)] = true
+		if htmlPaths != nil {
+			res.Explain(lim.draw)
+		}
+		line := checkLine{File: f, Verdict: res.Verdict, Ops: len(hists[i]), CheckMs: took.Milliseconds(), Key: res.Key, Msg: res.Msg}
 		if htmlPaths != nil {
 			if err := writeHTML(htmlPaths[i], res); err != nil {
 				return exitUsage, err

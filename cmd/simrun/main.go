@@ -39,7 +39,7 @@ const usage = `simrun runs deterministic simulations of a consensus protocol (-p
 default): one seed, one run, one verdict.
 
 Usage:
-  simrun run     -seed N | -seeds SPEC [-j K] [-shard i/n] [options] [-out DIR] [-json] [-v] [-check-determinism]
+  simrun run     -seed N | -seeds SPEC [-j K] [-shard i/n] [options] [-out DIR] [-json] [-v] [-check-determinism | -determinism-sample N]
   simrun replay  DIR | -seed N [options]  [-trace FILE]
   simrun shrink  DIR [-budget N] [-out DIR2]
   simrun check   [-json] [-html FILE] [-timeout D] FILE.jsonl...
@@ -65,7 +65,8 @@ Exit codes:
   2  bad usage or input
   3  inconclusive: a checker timed out, nothing worse
   4  liveness failure
-  5  nondeterminism (-check-determinism: same seed, different trace or verdict)
+  5  nondeterminism (a seed run twice, 1 in 100 by default, all with -check-determinism:
+     same seed, different trace or verdict; the first divergent trace line is printed)
   130 interrupted (SIGINT/SIGTERM) and every finished seed passed
 When several occur the code is the first of 5, 1, 4, 3, 130. On an interrupt
 no new seed starts, running seeds finish (a second signal abandons them) and

@@ -40,8 +40,9 @@ type seedLine struct {
 
 // nondetLine is the second run of a seed that did not repeat itself.
 type nondetLine struct {
-	TraceHash string      `json:"trace_hash"`
-	Verdict   sim.Verdict `json:"verdict"`
+	TraceHash       string      `json:"trace_hash"`
+	Verdict         sim.Verdict `json:"verdict"`
+	FirstDivergence string      `json:"first_divergence"`
 }
 
 // summaryLine is the last JSON object of a sweep.
@@ -138,7 +139,7 @@ func (p *reporter) result(r seedResult) {
 			line.Options = &r.res.Options
 		}
 		if r.second != nil {
-			line.Nondet = &nondetLine{r.second.TraceHash, r.second.Verdict}
+			line.Nondet = &nondetLine{r.second.TraceHash, r.second.Verdict, r.divergence}
 		}
 		_ = p.enc.Encode(line) // a closed stdout ends the sweep's output, not the sweep
 	} else if show {
@@ -168,8 +169,8 @@ func (p *reporter) text(r seedResult, replay string) {
 		what += " " + res.Check
 	}
 	if r.second != nil {
-		what += fmt.Sprintf(" NONDETERMINISTIC: run 1 %s trace=%s, run 2 %s trace=%s",
-			res.Verdict, res.TraceHash, r.second.Verdict, r.second.TraceHash)
+		what += fmt.Sprintf(" NONDETERMINISTIC: run 1 %s trace=%s, run 2 %s trace=%s; first divergence: %s",
+			res.Verdict, res.TraceHash, r.second.Verdict, r.second.TraceHash, r.divergence)
 	}
 	fmt.Fprintf(p.stdout, "FAIL seed %d: %s\n", r.seed, what)
 	fmt.Fprintf(p.stdout, "seed %d: options %s\n", r.seed, res.Options)

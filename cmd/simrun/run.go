@@ -31,7 +31,9 @@ type sweepConfig struct {
 	saveDir  string // -save: add failing seeds to the regression corpus here
 	json     bool
 	verbose  bool
-	checkDet bool
+	checkDet bool // every seed twice
+	// detSample: seeds at positions 0, N, 2N... run twice (0: none but -check-determinism)
+	detSample int
 }
 
 // seedResult is one finished seed. Heavy fields of res (history, trace) are
@@ -41,7 +43,8 @@ type seedResult struct {
 	seed        uint64
 	res         *sim.Result
 	err         error       // sim.Run refused the options: bad usage
-	second      *sim.Result // -check-determinism: the second run, when it differs
+	second      *sim.Result // a determinism re-run, when it differs
+	divergence  string      // then: the first divergent trace line
 	artifactDir string      // written for a failing seed with -out
 	artifactErr error       // writing them failed
 	stack       string      // a panic's stack, for -v
@@ -79,6 +82,8 @@ func parseRunFlags(args []string, stdout io.Writer) (sweepConfig, error) {
 	fs.BoolVar(&cfg.json, "json", false, "one JSON object per seed on stdout, then a summary object")
 	fs.BoolVar(&cfg.verbose, "v", false, "report every seed with its options, not only failures")
 	fs.BoolVar(&cfg.checkDet, "check-determinism", false, "run each seed twice; differing trace hash or verdict exits 5")
+	fs.IntVar(&cfg.detSample, "determinism-sample", defaultDetSample,
+		"run the seeds at every `N`-th position (the first included) twice, as -check-determinism does (0: none)")
 	pos, err := parseInterspersed(fs, args)
 	if errors.Is(err, flag.ErrHelp) {
 		fmt.Fprint(stdout, "Usage: simrun run -seed N | -seeds SPEC [flags]\n\n")
@@ -102,6 +107,9 @@ func parseRunFlags(args []string, stdout io.Writer) (sweepConfig, error) {
 	sh, err := resolveShard(*shardS, *shards, getenv)
 	if err != nil {
 		return cfg, usagef("%v", err)
+	}
+	if cfg.detSample < 0 || cfg.detSample > maxDetSample {
+		return cfg, usagef("-determinism-sample %d: want 0 (none) to %d", cfg.detSample, maxDetSample)
 	}
 	if *jobs < 1 || *jobs > 4096 {
 		return cfg, usagef("-j %d: want 1..4096 workers", *jobs)
@@ -262,7 +270,7 @@ func flushPending(pending map[int]seedResult, emit func(seedResult)) {
 	}
 }
 
-// runSeed runs one seed (twice with -check-determinism) and writes the
+// runSeed runs one seed (twice if sampled for determinism) and writes the
 // artifacts of a failure.
 func runSeed(idx int, seed uint64, cfg sweepConfig) seedResult {
 	start := time.Now()
@@ -271,14 +279,8 @@ func runSeed(idx int, seed uint64, cfg sweepConfig) seedResult {
 	if out.err != nil {
 		return out
 	}
-	if cfg.checkDet {
-		again, _, err := safeRun(seed, cfg.opts)
-		if err != nil || again.TraceHash != out.res.TraceHash || again.Verdict != out.res.Verdict {
-			if again == nil {
-				again = &sim.Result{Seed: seed, Verdict: sim.Violation, Violation: fmt.Sprint(err)}
-			}
-			out.second = strip(again)
-		}
+	if cfg.sampled(idx) {
+		out.second, out.divergence = recheck(seed, cfg.opts, out.res)
 	}
 	if out.res.WallNs == 0 {
 		out.res.WallNs = int64(time.Since(start)) // the sim did not measure it

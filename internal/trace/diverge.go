@@ -27,7 +27,7 @@ func orMissing(s string) string {
 func FirstDivergence(a, b *Trace) (d Divergence, ok bool) {
 	n := min(a.Len(), b.Len())
 	i := 0
-	for i < n && a.lines[i] == b.lines[i] {
+	for i < n && a.LineHash(i) == b.LineHash(i) {
 		i++
 	}
 	if i == a.Len() && i == b.Len() {

@@ -2,10 +2,14 @@
 //
 //	<seconds>.<9-digit ns> n<node> <kind> <payload>
 //
-// (the space before an empty payload is left out) and hashes it. Hash is
-// 64-bit FNV-1a over the text the trace would write: every line followed by
-// '\n'. A per-line hash is always kept (8 bytes an event), so two runs can be
-// compared event by event; the lines themselves only when Keep is set.
+// (the space before an empty payload is left out) and hashes it. A line's
+// hash is computed from its fields as they are added (time, node, kind, then
+// each key and value, tagged by type, strings length-prefixed), not from its
+// text, so a run that keeps no lines never formats one; the trace hash chains
+// the line hashes. Same fields in the same order, same hash, whether or not
+// lines are kept. A per-line hash is always kept (8 bytes an event), so two
+// runs can be compared event by event; the lines themselves only when Keep
+// is set.
 package trace
 
 import (
@@ -27,20 +31,48 @@ type Trace struct {
 	// first Add.
 	Keep bool
 
-	hash  uint64   // FNV-1a of all lines so far, '\n'-terminated
-	lines []uint64 // FNV-1a of each line, without '\n'
-	text  []byte   // kept lines, '\n'-terminated, when Keep
-	ends  []int    // end offset in text of each kept line
-	buf   []byte   // the line being built
-	open  bool     // a Line is being built
+	hash  uint64     // the line hashes so far, chained by mix
+	lines [][]uint64 // hash of each line, in chunks of lineChunk (no copying as it grows)
+	n     int        // lines recorded
+	text  []byte     // kept lines, '\n'-terminated, when Keep
+	ends  []int      // end offset in text of each kept line
+	buf   []byte     // the line being built, when Keep
+	lh    uint64     // hash of the line being built
+	open  bool       // a Line is being built
+}
+
+// lineChunk is how many line hashes one chunk holds.
+const lineChunk = 1 << 13
+
+// Field tags, mixed in before a field's value.
+const (
+	tagInt = iota + 1
+	tagStr
+	tagRaw
+)
+
+// mix folds one 64-bit word into h (an FNV-1a step on a word, then a shift
+// so that high bits reach low ones).
+func mix(h, w uint64) uint64 {
+	h = (h ^ w) * fnvPrime
+	return h ^ h>>29
+}
+
+// mixString folds s, length first, into h.
+func mixString(h uint64, s string) uint64 {
+	h = mix(h, uint64(len(s)))
+	for i := 0; i < len(s); i++ {
+		h = (h ^ uint64(s[i])) * fnvPrime
+	}
+	return h
 }
 
 // Len is the number of events recorded.
-func (t *Trace) Len() int { return len(t.lines) }
+func (t *Trace) Len() int { return t.n }
 
 // Hash is the running trace hash (trace_hash).
 func (t *Trace) Hash() uint64 {
-	if len(t.lines) == 0 {
+	if t.n == 0 {
 		return fnvOffset
 	}
 	return t.hash
@@ -50,7 +82,7 @@ func (t *Trace) Hash() uint64 {
 func (t *Trace) HashString() string { return fmt.Sprintf("%016x", t.Hash()) }
 
 // LineHash is the hash of event i's line.
-func (t *Trace) LineHash(i int) uint64 { return t.lines[i] }
+func (t *Trace) LineHash(i int) uint64 { return t.lines[i/lineChunk][i%lineChunk] }
 
 // Line returns event i's text; ok is false when lines are not kept.
 func (t *Trace) Line(i int) (line string, ok bool) {
@@ -72,8 +104,8 @@ func (t *Trace) Add(atNs int64, node int, kind, payload string) {
 // WriteTo writes every kept line, '\n'-terminated. It fails if Keep is off
 // and events were recorded.
 func (t *Trace) WriteTo(w io.Writer) (int64, error) {
-	if !t.Keep && len(t.lines) > 0 {
-		return 0, fmt.Errorf("trace: %d events recorded without Keep: no lines to write", len(t.lines))
+	if !t.Keep && t.n > 0 {
+		return 0, fmt.Errorf("trace: %d events recorded without Keep: no lines to write", t.n)
 	}
 	bw := bufio.NewWriter(w)
 	n, err := bw.Write(t.text)
@@ -93,7 +125,14 @@ func (t *Trace) Begin(atNs int64, node int, kind string) Line {
 		panic("trace: Begin while a line is open (missing End)")
 	}
 	t.open = true
-	b := t.buf[:0]
+	t.lh = mixString(mix(mix(fnvOffset, uint64(atNs)), uint64(node)), kind)
+	if t.Keep {
+		t.buf = appendHead(t.buf[:0], atNs, node, kind)
+	}
+	return Line{t}
+}
+
+func appendHead(b []byte, atNs int64, node int, kind string) []byte {
 	if atNs < 0 {
 		b = append(b, '-')
 		atNs = -atNs
@@ -108,33 +147,43 @@ func (t *Trace) Begin(atNs int64, node int, kind string) Line {
 	b = append(b, " n"...)
 	b = strconv.AppendInt(b, int64(node), 10)
 	b = append(b, ' ')
-	b = append(b, kind...)
-	t.buf = b
-	return Line{t}
+	return append(b, kind...)
 }
 
 // Int appends " key=v".
 func (l Line) Int(key string, v int64) Line {
-	b := append(l.t.buf, ' ')
-	b = append(b, key...)
-	b = append(b, '=')
-	l.t.buf = strconv.AppendInt(b, v, 10)
+	t := l.t
+	t.lh = mix(mix(mixString(t.lh, key), tagInt), uint64(v))
+	if t.Keep {
+		b := append(t.buf, ' ')
+		b = append(b, key...)
+		b = append(b, '=')
+		t.buf = strconv.AppendInt(b, v, 10)
+	}
 	return l
 }
 
 // Str appends " key=v".
 func (l Line) Str(key, v string) Line {
-	b := append(l.t.buf, ' ')
-	b = append(b, key...)
-	b = append(b, '=')
-	l.t.buf = append(b, v...)
+	t := l.t
+	t.lh = mixString(mix(mixString(t.lh, key), tagStr), v)
+	if t.Keep {
+		b := append(t.buf, ' ')
+		b = append(b, key...)
+		b = append(b, '=')
+		t.buf = append(b, v...)
+	}
 	return l
 }
 
 // Raw appends " s" (nothing if s is empty).
 func (l Line) Raw(s string) Line {
+	t := l.t
 	if s != "" {
-		l.t.buf = append(append(l.t.buf, ' '), s...)
+		t.lh = mixString(mix(t.lh, tagRaw), s)
+		if t.Keep {
+			t.buf = append(append(t.buf, ' '), s...)
+		}
 	}
 	return l
 }
@@ -143,14 +192,13 @@ func (l Line) Raw(s string) Line {
 func (l Line) End() {
 	t := l.t
 	t.open = false
-	h := t.Hash()
-	lh := uint64(fnvOffset)
-	for _, c := range t.buf {
-		lh = (lh ^ uint64(c)) * fnvPrime
-		h = (h ^ uint64(c)) * fnvPrime
+	t.hash = mix(t.Hash(), t.lh)
+	if t.n%lineChunk == 0 {
+		t.lines = append(t.lines, make([]uint64, 0, lineChunk))
 	}
-	t.hash = (h ^ '\n') * fnvPrime
-	t.lines = append(t.lines, lh)
+	last := len(t.lines) - 1
+	t.lines[last] = append(t.lines[last], t.lh)
+	t.n++
 	if t.Keep {
 		t.text = append(append(t.text, t.buf...), '\n')
 		t.ends = append(t.ends, len(t.text))

@@ -2,7 +2,6 @@ package trace
 
 import (
 	"bytes"
-	"hash/fnv"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -18,9 +17,8 @@ func TestLineFormatAndHash(t *testing.T) {
 	_, err := tr.WriteTo(&buf)
 	require.NoError(t, err)
 	require.Equal(t, want, buf.String())
-	h := fnv.New64a()
-	_, _ = h.Write([]byte(want))
-	require.Equal(t, h.Sum64(), tr.Hash(), "Hash is FNV-1a of the written file")
+	// The hash is of the fields: pinned, so a change to it is deliberate.
+	require.Equal(t, "be7c218b89b53b7e", tr.HashString())
 	l, ok := tr.Line(1)
 	require.True(t, ok)
 	require.Equal(t, "0.000000042 n0 tick", l)
@@ -40,6 +38,37 @@ func TestHashWithoutKeep(t *testing.T) {
 	_, err := a.WriteTo(&bytes.Buffer{})
 	require.Error(t, err)
 	require.Panics(t, func() { a.Begin(1, 1, "a"); a.Begin(1, 1, "b") })
+}
+
+// Lines that differ in one field, or whose fields split the same text
+// differently, hash differently; the hash chains every line.
+func TestHashSeparatesFields(t *testing.T) {
+	lines := []func(*Trace){
+		func(tr *Trace) { tr.Begin(1, 1, "recv").Str("k", "ab").Str("c", "").End() },
+		func(tr *Trace) { tr.Begin(1, 1, "recv").Str("k", "a").Str("bc", "").End() },
+		func(tr *Trace) { tr.Begin(1, 1, "recv").Int("k", 1).End() },
+		func(tr *Trace) { tr.Begin(1, 1, "recv").Int("k", 2).End() },
+		func(tr *Trace) { tr.Begin(1, 1, "recv").Str("k", "1").End() },
+		func(tr *Trace) { tr.Begin(1, 1, "recv").Raw("k=1").End() },
+		func(tr *Trace) { tr.Begin(1, 2, "recv").Int("k", 1).End() },
+		func(tr *Trace) { tr.Begin(2, 1, "recv").Int("k", 1).End() },
+		func(tr *Trace) { tr.Begin(1, 1, "recvk").End() },
+	}
+	seen := map[uint64]int{}
+	for i, add := range lines {
+		var tr Trace
+		add(&tr)
+		prev, dup := seen[tr.Hash()]
+		require.False(t, dup, "lines %d and %d hash alike", prev, i)
+		seen[tr.Hash()] = i
+	}
+	var ab, ba Trace
+	lines[2](&ab)
+	lines[3](&ab)
+	lines[3](&ba)
+	lines[2](&ba)
+	require.NotEqual(t, ab.Hash(), ba.Hash(), "order of lines counts")
+	require.Equal(t, ab.LineHash(0), ba.LineHash(1))
 }
 
 func TestFirstDivergence(t *testing.T) {

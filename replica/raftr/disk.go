@@ -199,7 +199,7 @@ func (d *disk) Stats() replica.StoreStats {
 // Recovered implements replica.Store.
 func (d *disk) Recovered() replica.Recovered {
 	r := replica.Recovered{Epoch: d.hard.Term, Commit: max(d.hard.Commit, d.snapIndex()),
-		Log: appendLog(nil, d.logAfterSnapshot())}
+		Log: logEntries(d.logAfterSnapshot())}
 	if !d.snap.IsEmpty() {
 		r.SnapData, r.SnapAt = d.snap.Data, d.snapIndex()
 	}

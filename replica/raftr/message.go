@@ -5,58 +5,51 @@ import (
 	"github.com/faultline-sim/faultline/replica"
 )
 
-// message is a raft.Message as a replica.Message. s is the slab its clones
-// come from (its sender's).
+// message is a raft.Message as a replica.Message. A Ready's messages are
+// views (view points into raft's outbox, valid until Advance, so handing
+// them out copies nothing); a clone owns its copy in m. pool is the node
+// whose free list a clone's struct comes from (nil: allocate); Step returns
+// a delivered message to the receiver's list. Only the struct is reused: a
+// clone always gets fresh entries and data, which raft may keep.
 type message struct {
-	m raft.Message
-	s *slab
+	m    raft.Message
+	view *raft.Message
+	pool *node
 }
 
-// Clone implements replica.Message: a deep copy, from the sender's slab.
+// msg is the raft message x carries.
+func (x *message) msg() *raft.Message {
+	if x.view != nil {
+		return x.view
+	}
+	return &x.m
+}
+
+// maxFreeMessages bounds a node's free list of message structs.
+const maxFreeMessages = 1024
+
 func (x *message) Clone() replica.Message {
-	c := x.s.get()
-	c.m, c.s = x.m.Clone(), x.s
+	var c *message
+	if p := x.pool; p != nil && len(p.free) > 0 {
+		c, p.free = p.free[len(p.free)-1], p.free[:len(p.free)-1]
+	} else {
+		c = new(message)
+	}
+	c.m, c.view, c.pool = x.msg().Clone(), nil, x.pool
 	return c
 }
 
-// Release implements replica.Releaser: the record goes back to its slab.
-func (x *message) Release() {
-	if s := x.s; s != nil {
-		*x = message{}
-		s.recycled = append(s.recycled, x)
+// recycle puts a clone that was stepped on r's free list (a view is a
+// Ready's: never).
+func (r *node) recycle(x *message) {
+	if x.view == nil && len(r.free) < maxFreeMessages {
+		*x = message{} // nothing reachable from the list
+		r.free = append(r.free, x)
 	}
-}
-
-// slab hands out message records: released ones first, else a chunk at a
-// time. The network clones every message it carries; one allocation per
-// clone was a quarter of a run's allocations. Invariant: a record is in
-// recycled at most once, and then referenced by nothing else.
-type slab struct {
-	free     []message
-	recycled []*message
-}
-
-const slabChunk = 32 // messages per allocation
-
-func (s *slab) get() *message {
-	if s == nil {
-		return new(message)
-	}
-	if n := len(s.recycled); n > 0 {
-		m := s.recycled[n-1]
-		s.recycled = s.recycled[:n-1]
-		return m
-	}
-	if len(s.free) == 0 {
-		s.free = make([]message, slabChunk)
-	}
-	m := &s.free[0]
-	s.free = s.free[1:]
-	return m
 }
 
 func (x *message) Header() replica.Header {
-	m := &x.m
+	m := x.msg()
 	return replica.Header{Kind: kinds[m.Type], Type: m.Type.String(), From: m.From, To: m.To,
 		Epoch: m.Term, Index: m.Index, LogEpoch: m.LogTerm, Commit: m.Commit, Entries: len(m.Entries), Reject: m.Reject}
 }

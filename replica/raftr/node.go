@@ -3,7 +3,6 @@ package raftr
 import (
 	"errors"
 	"fmt"
-	"hash/fnv"
 
 	"github.com/faultline-sim/faultline/raft"
 	"github.com/faultline-sim/faultline/replica"
@@ -16,22 +15,25 @@ type node struct {
 	d    *disk
 	rd   raft.Ready     // the Ready handed out, until Advance
 	conf raft.ConfState // configuration at the last entry handed out to apply
-	// The slices of a Ready are reused by the next: they are the host's
-	// until Advance (the network sends clones of the messages).
+	// buf, msgs, committed and appended are reused between Readies: a
+	// Ready's slices are the host's until Advance (the network sends clones).
 	buf       []message
 	msgs      []replica.Message
-	appended  []replica.LogEntry
 	committed []replica.Entry
-	reads     []replica.ReadState
-	clone     slab // where the network's copies of its messages come from
+	appended  []replica.LogEntry
+	free      []*message // stepped messages, for clones (message.go)
 }
 
 func (r *node) Tick() { r.n.Tick() }
 
+// Step hands raft a copy of the message (raft keeps none of its struct, only
+// its entries), then reuses the struct for a later clone.
 func (r *node) Step(m replica.Message) {
-	if err := r.n.Step(m.(*message).m); err != nil && !errors.Is(err, raft.ErrInvalidMessage) {
-		panic(fmt.Sprintf("raftr: node %d step %s: %v", r.n.Status().ID, m.(*message).m, err))
+	x := m.(*message)
+	if err := r.n.Step(*x.msg()); err != nil && !errors.Is(err, raft.ErrInvalidMessage) {
+		panic(fmt.Sprintf("raftr: node %d step %s: %v", r.n.Status().ID, x.msg(), err))
 	}
+	r.recycle(x)
 }
 
 func (r *node) Propose(cmd []byte) (replica.Proposal, error) {
@@ -88,12 +90,12 @@ func (r *node) Ready() replica.Ready {
 	}
 	r.d.write(rd.HardState, rd.Entries)
 	if len(rd.Entries) > 0 {
-		r.appended = appendLog(r.appended[:0], rd.Entries)
+		r.appended = appendLogEntries(r.appended[:0], rd.Entries)
 		out.Appended = r.appended
 	}
 	r.buf, r.msgs = r.buf[:0], r.msgs[:0]
 	for i := range rd.Messages {
-		r.buf = append(r.buf, message{m: rd.Messages[i], s: &r.clone})
+		r.buf = append(r.buf, message{view: &rd.Messages[i], pool: r})
 	}
 	for i := range r.buf {
 		r.msgs = append(r.msgs, &r.buf[i])
@@ -106,12 +108,8 @@ func (r *node) Ready() replica.Ready {
 		}
 		out.Committed = r.committed
 	}
-	if len(rd.ReadStates) > 0 {
-		r.reads = r.reads[:0]
-		for _, s := range rd.ReadStates {
-			r.reads = append(r.reads, replica.ReadState{Index: s.Index, Ctx: s.Ctx})
-		}
-		out.Reads = r.reads
+	for _, s := range rd.ReadStates {
+		out.Reads = append(out.Reads, replica.ReadState{Index: s.Index, Ctx: s.Ctx})
 	}
 	return out
 }
@@ -166,18 +164,27 @@ func logEntry(e raft.Entry) replica.LogEntry {
 	return replica.LogEntry{Index: e.Index, Epoch: e.Term, Hash: hashData(e.Type, e.Data)}
 }
 
-// appendLog appends the log view of es to out.
-func appendLog(out []replica.LogEntry, es []raft.Entry) []replica.LogEntry {
+func logEntries(es []raft.Entry) []replica.LogEntry { return appendLogEntries(nil, es) }
+
+func appendLogEntries(dst []replica.LogEntry, es []raft.Entry) []replica.LogEntry {
 	for _, e := range es {
-		out = append(out, logEntry(e))
+		dst = append(dst, logEntry(e))
 	}
-	return out
+	return dst
 }
 
-// hashData is FNV-1a over an entry's type and data.
+// FNV-1a, 64 bits.
+const (
+	fnvOffset = 14695981039346656037
+	fnvPrime  = 1099511628211
+)
+
+// hashData is FNV-1a over an entry's type and data (hash/fnv's New64a, inline:
+// no allocation per entry).
 func hashData(t raft.EntryType, data []byte) uint64 {
-	h := fnv.New64a()
-	h.Write([]byte{byte(t)})
-	h.Write(data)
-	return h.Sum64()
+	h := (uint64(fnvOffset) ^ uint64(byte(t))) * fnvPrime
+	for _, c := range data {
+		h = (h ^ uint64(c)) * fnvPrime
+	}
+	return h
 }
