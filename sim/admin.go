@@ -46,10 +46,16 @@ type operator struct {
 	rng      *prng.Rand
 }
 
-// memberReq is one membership request of the schedule in progress.
+// memberReq is one membership request of the schedule in progress, and its
+// last change the leader took: last at index lastIdx, by leader lastBy in
+// term lastTerm.
 type memberReq struct {
-	idx   int // schedule index
-	polls int // polls spent on it
+	idx      int // schedule index
+	polls    int // polls spent on it
+	last     string
+	lastIdx  uint64
+	lastBy   int
+	lastTerm uint64
 }
 
 // maxPollsPerRequest bounds the ticks one request may take before the
@@ -155,16 +161,29 @@ func (w *world) operatorStep(i int) bool {
 	if !w.batchPromotions(&cc, i, h, st) {
 		return false // another joining node is still catching up
 	}
+	r := &w.op.active[i]
+	desc := describeChange(cc)
+	if r.last == desc && r.lastBy == l && r.lastTerm == st.Epoch && st.ConfigIndex == r.lastIdx {
+		// The configuration in force is this very change, committed by
+		// the same leader in the same term (a leader never overwrites its
+		// own entries), and no change came after it: it had no effect.
+		w.inv.MembershipFailed(w.now(), l, "change "+desc+" committed at index "+strconv.FormatUint(r.lastIdx, 10)+
+			" by leader "+strconv.Itoa(l)+" without effect: the configuration still asks for it")
+	}
 	idx, err := h.node.ChangeConfig(cc)
-	line := w.tr.Begin(w.now(), l, "operator").Str("propose", describeChange(cc))
+	line := w.tr.Begin(w.now(), l, "operator").Str("propose", desc)
 	switch {
 	case err == nil:
+		r.last, r.lastIdx, r.lastBy, r.lastTerm = desc, idx, l, st.Epoch
 		line.Int("i", int64(idx)).End()
 		w.splitOnChange(l, cc, st.Membership)     // config-split: may cut l off before the entry leaves
 		w.joint.onChange(w, l, cc, st.Membership) // joint-split: likewise, C_old from C_new
 		h.pump()
 	case errors.Is(err, replica.ErrConfigRejected):
+		// The change comes from the committed, non-joint configuration
+		// and the plan's rules: a valid change, never to be refused.
 		line.Str("err", "invalid").End()
+		w.inv.MembershipFailed(w.now(), l, "leader "+strconv.Itoa(l)+" refused change "+desc+" as invalid")
 		w.finishRequest(i, "skipped")
 	default:
 		line.Str("err", "wait").End() // not leader any more, or an entry of its term not yet committed

@@ -93,7 +93,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	r := &runner{root: root, seeds: cfg.seeds, budget: baselineBudget}
 	st, d := r.baseline()
 	if st != survived {
-		fmt.Fprintf(stderr, "mutate: the sweep does not pass (%s) without any mutant; fix that first\n", st)
+		fmt.Fprintf(stderr, "%s\nmutate: the sweep does not pass (%s) without any mutant; fix that first\n", r.lastOut, st)
 		return 2
 	}
 	r.budget = cfg.budget

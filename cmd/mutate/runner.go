@@ -29,6 +29,7 @@ const (
 type runner struct {
 	root, seeds string
 	budget      time.Duration
+	lastOut     string // the output of the last sweep, for a failing baseline
 }
 
 // sweep runs the seed sweep with the overlay file (none: "") in budget.
@@ -50,6 +51,7 @@ func (r *runner) sweep(overlay string) (status, time.Duration) {
 	start := time.Now()
 	err := cmd.Run()
 	d := time.Since(start)
+	r.lastOut = out.String()
 	switch {
 	case ctx.Err() != nil:
 		return timedOut, d
