@@ -143,6 +143,14 @@ func (s summary) rate() float64 {
 	return 100 * float64(k) / float64(k+s.n[survived])
 }
 
+// exit is the command's exit code: 1 if the kill rate is below min.
+func (s summary) exit(min float64) int {
+	if s.rate() < min {
+		return 1
+	}
+	return 0
+}
+
 func (s summary) print(w io.Writer, equiv map[string]string) {
 	k := s.n[killed]
 	fmt.Fprintf(w, "kill rate %.1f%% (%d of %d): killed %d, survived %d; timed out %d, equivalent %d (allow-list of %d), not compiled %d; wall %s\n",
