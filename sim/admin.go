@@ -181,9 +181,12 @@ func (w *world) operatorStep(i int) bool {
 		h.pump()
 	case errors.Is(err, replica.ErrConfigRejected):
 		// The change comes from the committed, non-joint configuration
-		// and the plan's rules: a valid change, never to be refused.
+		// and the plan's rules: valid unless it removes the last voter
+		// (seed 1576: a cluster of one asked to remove it).
 		line.Str("err", "invalid").End()
-		w.inv.MembershipFailed(w.now(), l, "leader "+strconv.Itoa(l)+" refused change "+desc+" as invalid")
+		if leavesVoters(cc, st.Membership) {
+			w.inv.MembershipFailed(w.now(), l, "leader "+strconv.Itoa(l)+" refused change "+desc+" as invalid")
+		}
 		w.finishRequest(i, "skipped")
 	default:
 		line.Str("err", "wait").End() // not leader any more, or an entry of its term not yet committed
@@ -293,6 +296,20 @@ const catchUpLag = 4
 func (w *world) finishRequest(i int, status string) {
 	w.tr.Begin(w.now(), 0, "operator").Str(status, w.sched.Actions[w.op.active[i].idx].String()).End()
 	w.op.active = slices.Delete(w.op.active, i, i+1)
+}
+
+// leavesVoters reports whether cc leaves cs with a voter.
+func leavesVoters(cc replica.ConfigChange, cs replica.Membership) bool {
+	voters := slices.Clone(cs.Voters)
+	for _, c := range cc.Steps {
+		switch c.Type {
+		case replica.AddVoter:
+			voters = append(voters, c.Node)
+		case replica.RemoveNode:
+			voters = slices.DeleteFunc(voters, func(v uint64) bool { return v == c.Node })
+		}
+	}
+	return len(voters) > 0
 }
 
 // describeChange prints a change for the trace: "+l4 +v4 -3 single".
