@@ -16,6 +16,7 @@ const (
 	CheckAckedWriteLost = "acked-write-lost"
 	CheckLiveness       = "liveness"
 	CheckConfig         = "config-agreement"
+	CheckMembership     = "membership-change"
 )
 
 // LogEntry identifies a Raft log entry; Hash is a hash of its data (computed

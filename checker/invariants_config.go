@@ -43,6 +43,13 @@ func (c *Invariants) Config(atNs int64, index uint64, voters []int) {
 	}
 }
 
+// MembershipFailed reports that a valid membership change, derived from the
+// leader's committed configuration, was refused or committed without
+// effect (CheckMembership); msg says which.
+func (c *Invariants) MembershipFailed(atNs int64, leader int, msg string) {
+	c.fail(CheckMembership, atNs, []int{leader}, "%s", msg)
+}
+
 // Voters returns the voter set effective at index, ascending (a copy).
 func (c *Invariants) Voters(index uint64) []int {
 	pos, found := slices.BinarySearchFunc(c.configs, index, byConfigIndex)

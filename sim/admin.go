@@ -46,10 +46,16 @@ type operator struct {
 	rng      *prng.Rand
 }
 
-// memberReq is one membership request of the schedule in progress.
+// memberReq is one membership request of the schedule in progress, and its
+// last change the leader took: last at index lastIdx, by leader lastBy in
+// term lastTerm.
 type memberReq struct {
-	idx   int // schedule index
-	polls int // polls spent on it
+	idx      int // schedule index
+	polls    int // polls spent on it
+	last     string
+	lastIdx  uint64
+	lastBy   int
+	lastTerm uint64
 }
 
 // maxPollsPerRequest bounds the ticks one request may take before the
@@ -155,15 +161,31 @@ func (w *world) operatorStep(i int) bool {
 	if !w.batchPromotions(&cc, i, h, st) {
 		return false // another joining node is still catching up
 	}
+	r := &w.op.active[i]
+	desc := describeChange(cc)
+	if r.last == desc && r.lastBy == l && r.lastTerm == st.Epoch && st.ConfigIndex == r.lastIdx {
+		// The configuration in force is this very change, committed by
+		// the same leader in the same term (a leader never overwrites its
+		// own entries), and no change came after it: it had no effect.
+		w.inv.MembershipFailed(w.now(), l, "change "+desc+" committed at index "+strconv.FormatUint(r.lastIdx, 10)+
+			" by leader "+strconv.Itoa(l)+" without effect: the configuration still asks for it")
+	}
 	idx, err := h.node.ChangeConfig(cc)
-	line := w.tr.Begin(w.now(), l, "operator").Str("propose", describeChange(cc))
+	line := w.tr.Begin(w.now(), l, "operator").Str("propose", desc)
 	switch {
 	case err == nil:
+		r.last, r.lastIdx, r.lastBy, r.lastTerm = desc, idx, l, st.Epoch
 		line.Int("i", int64(idx)).End()
 		w.rt.configProposed(l, cc, st.Membership) // config-split: may cut l off before the entry leaves
 		h.pump()
 	case errors.Is(err, replica.ErrConfigRejected):
+		// The change comes from the committed, non-joint configuration
+		// and the plan's rules: valid unless it removes the last voter
+		// (seed 1576: a cluster of one asked to remove it).
 		line.Str("err", "invalid").End()
+		if leavesVoters(cc, st.Membership) {
+			w.inv.MembershipFailed(w.now(), l, "leader "+strconv.Itoa(l)+" refused change "+desc+" as invalid")
+		}
 		w.finishRequest(i, "skipped")
 	default:
 		line.Str("err", "wait").End() // not leader any more, or an entry of its term not yet committed
@@ -273,6 +295,20 @@ const catchUpLag = 4
 func (w *world) finishRequest(i int, status string) {
 	w.tr.Begin(w.now(), 0, "operator").Str(status, w.sched.Actions[w.op.active[i].idx].String()).End()
 	w.op.active = slices.Delete(w.op.active, i, i+1)
+}
+
+// leavesVoters reports whether cc leaves cs with a voter.
+func leavesVoters(cc replica.ConfigChange, cs replica.Membership) bool {
+	voters := slices.Clone(cs.Voters)
+	for _, c := range cc.Steps {
+		switch c.Type {
+		case replica.AddVoter:
+			voters = append(voters, c.Node)
+		case replica.RemoveNode:
+			voters = slices.DeleteFunc(voters, func(v uint64) bool { return v == c.Node })
+		}
+	}
+	return len(voters) > 0
 }
 
 // describeChange prints a change for the trace: "+l4 +v4 -3 single".

@@ -38,7 +38,7 @@ type config struct {
 	sample                         int
 	shard, shards                  int // run every shards-th mutant from shard (0/1: all)
 	minRate                        float64
-	dry                            bool
+	dry, skipBase                  bool
 }
 
 func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
@@ -91,9 +91,16 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 0
 	}
 	r := &runner{root: root, seeds: cfg.seeds, budget: baselineBudget}
+	if cfg.skipBase {
+		r.budget = cfg.budget
+		fmt.Fprintf(rep, "baseline: skipped (-skip-baseline); budget %s per mutant\n", r.budget)
+		s := r.all(ms, equiv, rep)
+		s.print(rep, equiv)
+		return s.exit(cfg.minRate)
+	}
 	st, d := r.baseline()
 	if st != survived {
-		fmt.Fprintf(stderr, "mutate: the sweep does not pass (%s) without any mutant; fix that first\n", st)
+		fmt.Fprintf(stderr, "%s\nmutate: the sweep does not pass (%s) without any mutant; fix that first\n", r.lastOut, st)
 		return 2
 	}
 	r.budget = cfg.budget
@@ -103,10 +110,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintf(rep, "baseline: sweep passes without mutants in %s; budget %s per mutant\n", d.Round(time.Second), r.budget.Round(time.Second))
 	s := r.all(ms, equiv, rep)
 	s.print(rep, equiv)
-	if s.rate() < cfg.minRate {
-		return 1
-	}
-	return 0
+	return s.exit(cfg.minRate)
 }
 
 func parseFlags(args []string, stderr io.Writer) (config, error) {
@@ -125,6 +129,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&cfg.rerun, "rerun", "", "run only the survivors listed in this earlier report `FILE`")
 	fs.Float64Var(&cfg.minRate, "min", 0, "exit 1 if the kill rate (percent) is below this")
 	fs.BoolVar(&cfg.dry, "dry-run", false, "list the mutants, run nothing")
+	fs.BoolVar(&cfg.skipBase, "skip-baseline", false, "do not sweep without mutants first (needs -budget)")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}
@@ -138,6 +143,9 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	cfg.files = re
 	if _, err := fmt.Sscanf(*shard, "%d/%d", &cfg.shard, &cfg.shards); err != nil || cfg.shards < 1 || cfg.shard < 0 || cfg.shard >= cfg.shards {
 		return cfg, fmt.Errorf("-shard: want I/N with 0 <= I < N, got %q", *shard)
+	}
+	if cfg.skipBase && cfg.budget == 0 {
+		return cfg, fmt.Errorf("-skip-baseline needs a -budget")
 	}
 	if cfg.budget < 0 || cfg.sample < 0 {
 		return cfg, fmt.Errorf("-budget and -sample must not be negative")

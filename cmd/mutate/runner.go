@@ -29,6 +29,7 @@ const (
 type runner struct {
 	root, seeds string
 	budget      time.Duration
+	lastOut     string // the output of the last sweep, for a failing baseline
 }
 
 // sweep runs the seed sweep with the overlay file (none: "") in budget.
@@ -50,6 +51,7 @@ func (r *runner) sweep(overlay string) (status, time.Duration) {
 	start := time.Now()
 	err := cmd.Run()
 	d := time.Since(start)
+	r.lastOut = out.String()
 	switch {
 	case ctx.Err() != nil:
 		return timedOut, d
@@ -139,6 +141,14 @@ func (s summary) rate() float64 {
 		return 100
 	}
 	return 100 * float64(k) / float64(k+s.n[survived])
+}
+
+// exit is the command's exit code: 1 if the kill rate is below min.
+func (s summary) exit(min float64) int {
+	if s.rate() < min {
+		return 1
+	}
+	return 0
 }
 
 func (s summary) print(w io.Writer, equiv map[string]string) {
