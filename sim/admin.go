@@ -163,10 +163,12 @@ func (w *world) operatorStep(i int) bool {
 	}
 	r := &w.op.active[i]
 	desc := describeChange(cc)
-	if r.last == desc && r.lastBy == l && r.lastTerm == st.Epoch && st.ConfigIndex == r.lastIdx {
-		// The configuration in force is this very change, committed by
-		// the same leader in the same term (a leader never overwrites its
-		// own entries), and no change came after it: it had no effect.
+	if r.last == desc && r.lastBy == l && r.lastTerm == st.Epoch && st.ConfigIndex == r.lastIdx && st.Applied >= r.lastIdx {
+		// The configuration in force is this very change, committed and
+		// applied (a protocol may take a change into force when it applies
+		// it, as etcd-io/raft does) by the same leader in the same term (a
+		// leader never overwrites its own entries), and no change came
+		// after it: it had no effect.
 		w.inv.MembershipFailed(w.now(), l, "change "+desc+" committed at index "+strconv.FormatUint(r.lastIdx, 10)+
 			" by leader "+strconv.Itoa(l)+" without effect: the configuration still asks for it")
 	}

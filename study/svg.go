@@ -8,7 +8,7 @@ import (
 )
 
 // palette colours the plot lines (Okabe-Ito, colour-blind safe), in line order.
-var palette = []string{"#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442"}
+var palette = []string{"#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442", "#B2182B", "#6A3D9A"}
 
 // series is one plot line: y (mean) and ci per x.
 type series struct {
