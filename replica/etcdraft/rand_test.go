@@ -76,7 +76,7 @@ func TestElectionJitterFromSeed(t *testing.T) {
 }
 
 // TestOnlyEtcdReadsCryptoRand checks the assumption of rand.go: in simrun,
-// the only packages that import crypto/rand are etcd-io/raft and this one.
+// the only packages that import crypto/rand are etcd-io/raft and internal/etcdrand.
 func TestOnlyEtcdReadsCryptoRand(t *testing.T) {
 	out, err := exec.Command("go", "list", "-deps", "-f", `{{.ImportPath}}:{{join .Imports " "}}`,
 		"github.com/faultline-sim/faultline/cmd/simrun").Output()
@@ -89,7 +89,7 @@ func TestOnlyEtcdReadsCryptoRand(t *testing.T) {
 			continue
 		}
 		switch pkg {
-		case "go.etcd.io/raft/v3", "github.com/faultline-sim/faultline/replica/etcdraft":
+		case "go.etcd.io/raft/v3", "github.com/faultline-sim/faultline/internal/etcdrand":
 		default:
 			t.Errorf("%s imports crypto/rand: it could read the seeded stream during an etcd call", pkg)
 		}
