@@ -1,5 +1,10 @@
 package replica
 
+import (
+	"slices"
+	"strings"
+)
+
 // Message is a protocol message as the world carries it. The world reads
 // only its Header and delivers Clones: no slice is shared between nodes.
 type Message interface {
@@ -62,5 +67,9 @@ func Lookup(name string) Protocol {
 	return nil
 }
 
-// Protocols lists the registered protocols in registration order.
-func Protocols() []Protocol { return append([]Protocol(nil), protocols...) }
+// Protocols lists the registered protocols by name.
+func Protocols() []Protocol {
+	out := append([]Protocol(nil), protocols...)
+	slices.SortFunc(out, func(a, b Protocol) int { return strings.Compare(a.Name(), b.Name()) })
+	return out
+}
