@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/faultline-sim/faultline/internal/etcdrand"
 	"github.com/faultline-sim/faultline/replica"
 	"go.etcd.io/raft/v3"
 	pb "go.etcd.io/raft/v3/raftpb"
@@ -83,7 +84,7 @@ func (Protocol) Boot(cfg replica.Config, st replica.Store) (replica.Replica, err
 		MaxSizePerMsg: uint64(max(cfg.MaxEntries, 1)) * entryBytes, MaxCommittedSizePerReady: 1 << 40,
 		MaxUncommittedEntriesSize: maxUncommittedBytes, MaxInflightMsgs: max(cfg.MaxInflight, 1),
 		CheckQuorum: cfg.CheckQuorum, PreVote: cfg.PreVote, ReadOnlyOption: raft.ReadOnlySafe,
-		Logger: quietLogger{id: cfg.ID}, DisableProposalForwarding: true, StepDownOnRemoval: true,
+		Logger: etcdrand.Logger{Name: "etcd37", ID: cfg.ID}, DisableProposalForwarding: true, StepDownOnRemoval: true,
 	}
 	if cfg.MaxEntries <= 1 {
 		rc.MaxSizePerMsg = 1
