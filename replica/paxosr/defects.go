@@ -15,7 +15,7 @@ var catalogue = []struct {
 		func(d *paxos.Defects) { d.AcceptFirst = true }},
 	{replica.Defect{Name: "accept-last", Summary: "acceptors accept every value whatever its ballot, the newest overwriting (the seeds' Accept Last: conflicting choices)", Catches: "paxos-one-value, log-matching (corpus seed 8); scenario paxos-accept-last-race"},
 		func(d *paxos.Defects) { d.AcceptLast = true }},
-	{replica.Defect{Name: "prepare-equal-id", Summary: "acceptors answer a Prepare whose ballot equals the promised one (< instead of <=)", Catches: "nothing: ballots are unique (round, id) and never reused once sent, so an equal ballot is only a copy of the promised proposer's own Prepare, and answering it again is idempotent"},
+	{replica.Defect{Name: "prepare-equal-id", Summary: "acceptors answer a Prepare whose ballot equals the promised one (< instead of <=)", Catches: "paxos-promise: a Prepare the network delivers twice is granted twice (corpus seed 5); no safety check, ballots being unique"},
 		func(d *paxos.Defects) { d.PrepareEqualID = true }},
 	{replica.Defect{Name: "proposer-ignores-accepted", Summary: "a new leader re-proposes its own values, ignoring the accepted values the promises report", Catches: "paxos-one-value, log-matching (corpus seed 1)"},
 		func(d *paxos.Defects) { d.ProposerIgnoresAccepted = true }},
