@@ -115,8 +115,8 @@ type Config struct {
 	// LeaseReads says the run's clients issue lease reads, for a protocol
 	// whose lease is a mode of its own (Multi-Paxos's acceptor lease).
 	LeaseReads bool
-	Rand             Rand   // the replica's one random source
-	Defect           string // a name from Protocol.Defects, "" for none
+	Rand       Rand   // the replica's one random source
+	Defect     string // a name from Protocol.Defects, "" for none
 }
 
 // Rand is a seeded random source.
