@@ -40,6 +40,11 @@ func (w *world) result() *Result {
 	w.checkLinearizable(r)
 	if r.Verdict == Pass {
 		if v := w.live.Check(w.now()); v != nil {
+			if why := w.stuckConfig(); why != "" {
+				c := *v
+				c.Msg += "; " + why
+				v = &c
+			}
 			r.fail(Liveness, v)
 		}
 	}
