@@ -28,6 +28,11 @@ type Caps struct {
 	LogChecks bool
 	// Faults are the run-time fault kinds that apply (e.g. "replay-leader").
 	Faults []string
+	// LeaseByReadIndex: lease reads are ReadIndex requests to a replica
+	// booted with Config.LeaseReads (LeaseRead never vouches). Such a replica
+	// answers every ReadIndex from its lease, so a run with lease reads has
+	// no consistent ones, and its lease needs Config.CheckQuorum.
+	LeaseByReadIndex bool
 }
 
 // Has reports whether mode is in c.Reads.
