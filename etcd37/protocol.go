@@ -67,6 +67,9 @@ func (Protocol) Boot(cfg replica.Config, st replica.Store) (replica.Replica, err
 	if !ok {
 		return nil, fmt.Errorf("etcdraft37: store %T is not an etcdraft37 disk", st)
 	}
+	if cfg.LeaseReads && !cfg.CheckQuorum {
+		return nil, fmt.Errorf("etcdraft: node %d: lease reads (ReadOnlyLeaseBased) need CheckQuorum", cfg.ID)
+	}
 	if cfg.Rand == nil {
 		return nil, fmt.Errorf("etcdraft37: node %d has no random source", cfg.ID)
 	}
@@ -116,7 +119,8 @@ func memoryStorage(s *state) (*raft.MemoryStorage, error) {
 }
 
 // readOnly is etcd's read-only option for cfg: ReadOnlyLeaseBased when the
-// run issues lease reads (etcd refuses it without CheckQuorum: Boot fails).
+// run issues lease reads (etcd panics on it without CheckQuorum; Boot
+// refuses that first).
 func readOnly(cfg replica.Config) raft.ReadOnlyOption {
 	if cfg.LeaseReads {
 		return raft.ReadOnlyLeaseBased
