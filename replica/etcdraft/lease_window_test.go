@@ -16,6 +16,7 @@ var staleOp = regexp.MustCompile(`\(history op (\d+)\)`)
 // the older leader's span it was answered in, and the newer leader's start.
 type window struct {
 	node, oldLeader      int
+	newLeader            int
 	oldEpoch, newEpoch   uint64
 	newStartNs, oldEndNs int64
 	callNs, returnNs     int64
@@ -40,7 +41,7 @@ func leaseWindow(t *testing.T, r *sim.Result) (window, bool) {
 		}
 		for _, nw := range r.Timeline.Leaders {
 			if nw.Epoch > old.Epoch && nw.StartNs < op.Return && nw.StartNs < old.EndNs {
-				w.oldLeader, w.oldEpoch, w.newEpoch = old.Node, old.Epoch, nw.Epoch
+				w.oldLeader, w.newLeader, w.oldEpoch, w.newEpoch = old.Node, nw.Node, old.Epoch, nw.Epoch
 				w.newStartNs, w.oldEndNs, w.overlapNs = nw.StartNs, old.EndNs, old.EndNs-nw.StartNs
 				return w, true
 			}
@@ -90,6 +91,8 @@ func TestLeaseWindow(t *testing.T) {
 		t.Fatalf("%s: %s %s, want a linearizability violation", leaseWindowEntry, r.Verdict, r.Check)
 	}
 	inWindow(t, leaseWindowEntry, r)
+	w, _ := leaseWindow(t, r)
+	t.Logf("%s: %+v", leaseWindowEntry, w)
 }
 
 // TestLeaseFailuresAreTheWindow: every failing seed of a short lease sweep
