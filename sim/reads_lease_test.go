@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/faultline-sim/faultline/checker"
+	"github.com/faultline-sim/faultline/faults"
 )
 
 // TestLeaseByReadIndexDraw: for etcd (Caps.LeaseByReadIndex) the swarm draws
@@ -57,6 +58,40 @@ func TestLeaseByReadIndexGiven(t *testing.T) {
 		c.o.Protocol = "raft"
 		if err := c.o.Draw(4).Validate(); err != nil {
 			t.Errorf("raft %s: %v", c.o.ReadModes, err)
+		}
+	}
+}
+
+// TestStaleLeaseCheck: a linearizability violation by a lease read is told
+// apart by the drift the schedule set (beyond the run's bound: the clock
+// assumption broken), and a violation not by a lease read is not.
+func TestStaleLeaseCheck(t *testing.T) {
+	put := checker.Operation{Client: 0, Kind: "put", Key: "k", Value: "1", Call: 0, Return: 10, Status: checker.StatusOK,
+		Output: checker.Output{Value: checker.Ptr("1"), Found: checker.Ptr(true)}}
+	stale := func(mode string) checker.Operation { // reads the key as missing after the put returned
+		return checker.Operation{Client: 1, Kind: "get", Key: "k", Call: 20, Return: 30, Status: checker.StatusOK,
+			Output: checker.Output{Found: checker.Ptr(false)}, Mode: mode}
+	}
+	drift := func(ppm int64) faults.Schedule {
+		return faults.Schedule{Actions: []faults.Action{{Kind: faults.PartitionLeader, DriftPPM: -ppm}}}
+	}
+	for _, c := range []struct {
+		modes string
+		read  string
+		sched faults.Schedule
+		check string
+		note  string
+	}{
+		{"lease", checker.ModeLease, drift(1000), "linearizability", "every clock within the drift bound of 1000 ppm"},
+		{"lease", checker.ModeLease, drift(0), "linearizability", "every clock within"},
+		{"lease", checker.ModeLease, drift(200000), "lease-clock-assumption", "drifting 200000 ppm, beyond the run's bound of 1000 ppm"},
+		{"log,lease", "", drift(200000), "linearizability", ""},
+		{"log", "", drift(200000), "linearizability", ""},
+	} {
+		w := &world{o: Options{ReadModes: c.modes, MaxDriftPPM: 1000}, sched: c.sched}
+		check, note := w.staleLeaseCheck([]checker.Operation{put, stale(c.read)})
+		if check != c.check || !strings.Contains(note, c.note) || (c.note == "" && note != "") {
+			t.Errorf("modes %s, stale %q read, drift %d: %s %q, want %s %q", c.modes, c.read, c.sched.Actions[0].DriftPPM, check, note, c.check, c.note)
 		}
 	}
 }
