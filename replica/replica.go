@@ -113,7 +113,8 @@ type Config struct {
 	// follower that acked it may vote again (clock drift and steps).
 	LeaseMarginTicks int
 	// LeaseReads says the run's clients issue lease reads, for a protocol
-	// whose lease is a mode of its own (Multi-Paxos's acceptor lease).
+	// whose lease is a mode of its own (Multi-Paxos's acceptor lease;
+	// etcd-io/raft's ReadOnlyLeaseBased, Caps.LeaseByReadIndex).
 	LeaseReads bool
 	Rand       Rand   // the replica's one random source
 	Defect     string // a name from Protocol.Defects, "" for none
