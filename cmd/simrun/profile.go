@@ -79,8 +79,8 @@ func memLine(w io.Writer, seeds int) {
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
 	rss, hwm := procStatusKiB("VmRSS:"), procStatusKiB("VmHWM:")
-	fmt.Fprintf(w, "memstats: seeds=%d heap_inuse_mib=%.1f heap_sys_mib=%.1f heap_released_mib=%.1f rss_mib=%.1f peak_rss_mib=%.1f gc=%d\n",
-		seeds, mib(ms.HeapInuse), mib(ms.HeapSys), mib(ms.HeapReleased), float64(rss)/1024, float64(hwm)/1024, ms.NumGC)
+	fmt.Fprintf(w, "memstats: seeds=%d heap_inuse_mib=%.1f heap_sys_mib=%.1f heap_released_mib=%.1f rss_mib=%.1f peak_rss_mib=%.1f gc=%d %s\n",
+		seeds, mib(ms.HeapInuse), mib(ms.HeapSys), mib(ms.HeapReleased), float64(rss)/1024, float64(hwm)/1024, ms.NumGC, gcSetting())
 }
 
 func mib(b uint64) float64 { return float64(b) / (1 << 20) }
