@@ -218,7 +218,7 @@ func runSweep(ctx context.Context, hard <-chan struct{}, cfg sweepConfig, stdout
 // in seed order. It holds at most window results out of order. It returns
 // true when seeds were left unrun.
 func collect(ctx context.Context, hard <-chan struct{}, cfg sweepConfig, emit func(seedResult)) bool {
-	window := make(chan struct{}, 4*cfg.jobs+16)
+	window := make(chan struct{}, reorderWindow(cfg.jobs))
 	jobs := make(chan int)
 	results := make(chan seedResult, cfg.jobs)
 	go func() {
@@ -269,6 +269,12 @@ func collect(ctx context.Context, hard <-chan struct{}, cfg sweepConfig, emit fu
 		}
 	}
 }
+
+// reorderWindow is how many results may wait out of order. A worker runs
+// ahead of a slow seed by at most this many seeds, then idles: seed times
+// are heavy-tailed (seed 852 of the swarm sweep takes 70 times the median),
+// so the window is wide; a stripped result is about a kilobyte.
+func reorderWindow(jobs int) int { return 256*jobs + 16 }
 
 // flushPending emits finished results past a gap, in seed order.
 func flushPending(pending map[int]seedResult, emit func(seedResult)) {
@@ -335,7 +341,7 @@ func safeRun(seed uint64, opts sim.Options) (res *sim.Result, stack string, err 
 // strip drops what only artifacts need.
 func strip(r *sim.Result) *sim.Result {
 	c := *r
-	c.History, c.Trace, c.Annot, c.Schedule = nil, nil, nil, faults.Schedule{}
+	c.History, c.Trace, c.Annot, c.Schedule, c.Timeline = nil, nil, nil, faults.Schedule{}, sim.Timeline{}
 	return &c
 }
 
