@@ -16,7 +16,7 @@ import (
 // current value equals expect (a missing key compares as ""). Each write that
 // changes the key adds one to the version. A key whose outputs never carry a
 // version keeps version 0 (input.versioned false): more states compare equal,
-// so porcupine's cache prunes more of the search.
+// so the search's memo prunes more of it.
 
 type modelInput struct {
 	kind      string
