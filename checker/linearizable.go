@@ -13,16 +13,16 @@ type LinResult struct {
 	Verdict Verdict
 	Msg     string // why Illegal or Inconclusive; empty for Ok
 	Key     string // the key proven illegal (see checkKeys for which one when several are)
-	Checked int    // operations given to porcupine
+	Checked int    // operations searched
 	Skipped int    // fail ops, unknown gets, stale-mode gets
 	hist    []porcupine.Operation
 	info    *porcupine.LinearizationInfo // set by Explain
 }
 
-// CheckLinearizable checks ops against the KV model with porcupine, partitioned
-// by key. It decides with porcupine's fast search (no visualization data), key
+// CheckLinearizable checks ops against the KV model (porcupine's Model), partitioned
+// by key. It decides with searchRegister (porcupine's search, a smaller memo), key
 // by key in parallel, and stops as soon as one key is proven illegal; Explain
-// runs the verbose search afterwards, with its own budget. timeout is
+// runs porcupine's verbose search afterwards, with its own budget. timeout is
 // wall-clock (0 = none); when it fires the verdict is Inconclusive, never Ok.
 //
 // How statuses are modelled:

@@ -14,8 +14,8 @@ const namingGrace = 100 * time.Millisecond
 // keyStopped marks a key whose search was stopped: its result means nothing.
 const keyStopped porcupine.CheckResult = "stopped"
 
-// checkKeys runs porcupine's fast search (no visualization data) on every
-// partition, each in its own goroutine as porcupine does (a hard partition must
+// checkKeys runs the fast search (searchRegister: no visualization data) on
+// every partition, each in its own goroutine as porcupine does (a hard partition must
 // not hold up an easy illegal one, whatever GOMAXPROCS is). It returns
 // the index of the illegal partition it names (-1 if none) and otherwise Ok, or
 // Unknown if some partition timed out.
@@ -77,28 +77,14 @@ func summarize(results []porcupine.CheckResult, best int) (int, porcupine.CheckR
 	return -1, porcupine.Ok
 }
 
-// searchKey checks one partition until deadline (zero: none). Setting stop
-// makes every step fail, so the search unwinds in about depth x concurrency
-// steps; its result is then keyStopped.
+// searchKey checks one partition until deadline (zero: none) with
+// searchRegister. Setting stop ends the search within a few hundred steps;
+// its result is then keyStopped.
 func searchKey(part []porcupine.Operation, stop *atomic.Bool, deadline time.Time) porcupine.CheckResult {
-	var timeout time.Duration
-	if !deadline.IsZero() {
-		if timeout = time.Until(deadline); timeout <= 0 {
-			return porcupine.Unknown
-		}
+	if !deadline.IsZero() && !time.Now().Before(deadline) {
+		return porcupine.Unknown
 	}
-	if stop.Load() {
-		return keyStopped
-	}
-	model := kvModel
-	model.Partition = nil // one key: porcupine's default keeps it whole
-	model.Step = func(state, input, output any) (bool, any) {
-		if stop.Load() {
-			return false, state
-		}
-		return modelStep(state, input, output)
-	}
-	res := porcupine.CheckOperationsTimeout(model, part, timeout)
+	res := searchRegister(part, stop, deadline)
 	if stop.Load() {
 		return keyStopped
 	}

@@ -16,7 +16,7 @@ import (
 // current value equals expect (a missing key compares as ""). Each write that
 // changes the key adds one to the version. A key whose outputs never carry a
 // version keeps version 0 (input.versioned false): more states compare equal,
-// so porcupine's cache prunes more of the search.
+// so the search's memo prunes more of it.
 
 type modelInput struct {
 	kind      string
@@ -105,8 +105,9 @@ func modelStep(state, input, output any) (bool, any) {
 
 // hashState is FNV-1a over the version (8 bytes, little endian), exists (one
 // byte) and the value, without allocating.
-func hashState(state any) uint64 {
-	st := state.(keyState)
+func hashState(state any) uint64 { return hashKeyState(state.(keyState)) }
+
+func hashKeyState(st keyState) uint64 {
 	const offset, prime = 14695981039346656037, 1099511628211
 	h := uint64(offset)
 	for i := range 8 {

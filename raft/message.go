@@ -100,7 +100,15 @@ type Message struct {
 // and Context share one new array (each capped, so an append to one cannot
 // reach another); empty ones clone to nil, as cloneBytes does.
 func (m Message) Clone() Message {
-	c := m
+	var c Message
+	m.CloneTo(&c)
+	return c
+}
+
+// CloneTo writes Clone's deep copy of m into dst (not m itself), without
+// the copies of the whole struct that returning it costs.
+func (m *Message) CloneTo(dst *Message) {
+	*dst = *m
 	size := len(m.Context)
 	for _, e := range m.Entries {
 		size += len(e.Data)
@@ -110,15 +118,17 @@ func (m Message) Clone() Message {
 		arena = make([]byte, 0, size)
 	}
 	if m.Entries != nil {
-		c.Entries = make([]Entry, len(m.Entries))
+		dst.Entries = make([]Entry, len(m.Entries))
 		for i, e := range m.Entries {
 			e.Data, arena = carve(arena, e.Data)
-			c.Entries[i] = e
+			dst.Entries[i] = e
 		}
 	}
-	c.Context, _ = carve(arena, m.Context)
-	c.Snapshot = m.Snapshot.clone()
-	return c
+	dst.Context, _ = carve(arena, m.Context)
+	if s := &m.Snapshot; s.Data != nil || s.Metadata.ConfState.Voters != nil ||
+		s.Metadata.ConfState.Learners != nil || s.Metadata.ConfState.VotersOutgoing != nil {
+		dst.Snapshot = m.Snapshot.clone()
+	}
 }
 
 // carve copies b to the end of arena (which has room) and returns the copy,

@@ -171,12 +171,19 @@ func outputOf(kind kv.Kind, r *response) checker.Output {
 	if r.guess {
 		return checker.Output{} // acknowledged without a result
 	}
-	res := r.result
-	out := checker.Output{Value: checker.Ptr(res.Value), Found: checker.Ptr(res.Found), Version: checker.Ptr(res.Version)}
+	b := &outputBox{r.result.Value, r.result.Version, r.result.Found, r.result.OK} // one allocation, not four
+	out := checker.Output{Value: &b.value, Found: &b.found, Version: &b.version}
 	if kind == kv.Cas {
-		out.OK = checker.Ptr(res.OK)
+		out.OK = &b.ok
 	}
 	return out
+}
+
+// outputBox holds the fields an Output points to.
+type outputBox struct {
+	value     string
+	version   uint64
+	found, ok bool
 }
 
 // modeWeights are the weights a client draws for each read mode of the run:

@@ -76,6 +76,7 @@ check exits 1 if any history is illegal, else 3 if any is inconclusive.
 `
 
 func main() {
+	tuneGC(os.Getenv)
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 

@@ -150,6 +150,10 @@ func (p *reporter) result(r seedResult) {
 		p.clearProgress()
 		fmt.Fprintf(p.stderr, "simrun: seed %d: writing artifacts: %v\n", r.seed, r.artifactErr)
 	}
+	if pf := p.cfg.prof; pf != nil && pf.memEvery > 0 && p.st.seeds%pf.memEvery == 0 {
+		p.clearProgress()
+		memLine(p.stderr, p.st.seeds)
+	}
 	p.tick()
 }
 

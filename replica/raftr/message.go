@@ -35,7 +35,8 @@ func (x *message) Clone() replica.Message {
 	} else {
 		c = new(message)
 	}
-	c.m, c.view, c.pool = x.msg().Clone(), nil, x.pool
+	x.msg().CloneTo(&c.m)
+	c.view, c.pool = nil, x.pool
 	return c
 }
 
