@@ -14,7 +14,7 @@ const namingGrace = 100 * time.Millisecond
 // keyStopped marks a key whose search was stopped: its result means nothing.
 const keyStopped porcupine.CheckResult = "stopped"
 
-// checkKeys runs the fast search (searchRegister: no visualization data) on
+// checkKeys runs the fast search (searchKey: no visualization data) on
 // every partition, each in its own goroutine as porcupine does (a hard partition must
 // not hold up an easy illegal one, whatever GOMAXPROCS is). It returns
 // the index of the illegal partition it names (-1 if none) and otherwise Ok, or
@@ -77,14 +77,41 @@ func summarize(results []porcupine.CheckResult, best int) (int, porcupine.CheckR
 	return -1, porcupine.Ok
 }
 
-// searchKey checks one partition until deadline (zero: none) with
-// searchRegister. Setting stop ends the search within a few hundred steps;
-// its result is then keyStopped.
+// porcupineMaxOps is the longest key porcupine decides. Its memo copies a
+// bitset over all n operations of the key at each step, O(n²) bits (a
+// 21,000-operation key took 237 MB); a longer key is decided by
+// searchRegister, the same search with a memo of O(clients) per entry,
+// property-tested against porcupine (regsearch_test.go).
+const porcupineMaxOps = 4096
+
+// searchKey checks one partition until deadline (zero: none): porcupine's
+// CheckOperations up to porcupineMaxOps operations, searchRegister above.
+// Setting stop makes the search unwind within a few hundred steps; its
+// result is then keyStopped.
 func searchKey(part []porcupine.Operation, stop *atomic.Bool, deadline time.Time) porcupine.CheckResult {
-	if !deadline.IsZero() && !time.Now().Before(deadline) {
-		return porcupine.Unknown
+	var timeout time.Duration
+	if !deadline.IsZero() {
+		if timeout = time.Until(deadline); timeout <= 0 {
+			return porcupine.Unknown
+		}
 	}
-	res := searchRegister(part, stop, deadline)
+	if stop.Load() {
+		return keyStopped
+	}
+	var res porcupine.CheckResult
+	if len(part) > porcupineMaxOps {
+		res = searchRegister(part, stop, deadline)
+	} else {
+		model := kvModel
+		model.Partition = nil // one key: porcupine's default keeps it whole
+		model.Step = func(state, input, output any) (bool, any) {
+			if stop.Load() {
+				return false, state // every step fails: the search unwinds
+			}
+			return modelStep(state, input, output)
+		}
+		res = porcupine.CheckOperationsTimeout(model, part, timeout)
+	}
 	if stop.Load() {
 		return keyStopped
 	}
