@@ -348,7 +348,9 @@ func (w *world) configApplied(node int, index uint64, cs replica.Membership) {
 	for n := 1; n < len(w.hosts); n++ {
 		switch {
 		case in(n):
-			w.op.member[n] = true
+			// Back in a configuration (removed, then added again by
+			// another request): it is no longer retiring (seed 54).
+			w.op.member[n], w.op.retiring[n] = true, false
 		case w.op.member[n] && !w.op.retiring[n] && !cs.IsJoint():
 			w.op.retiring[n] = true
 			et := int64(w.o.ElectionTicks) * w.o.TickNs
@@ -360,6 +362,9 @@ func (w *world) configApplied(node int, index uint64, cs replica.Membership) {
 // retire shuts host n down for good: its removal is committed. An event of
 // its own, since the host applying the configuration may be n itself.
 func (w *world) retire(n int) {
+	if !w.op.retiring[n] || w.op.retired[n] {
+		return // added again since its removal, or retired by an earlier event
+	}
 	w.tr.Begin(w.now(), n, "retire").End()
 	w.crash(n, false)
 	w.op.retired[n] = true // after the crash: no restart from now on
