@@ -2,8 +2,9 @@
 // default seed sweep: each mutant (internal/mutate) of a package's non-test
 // files is built into the sim test binary through a go build overlay (the
 // tree is never edited) and must make `go test ./sim -run
-// '^TestSweepMutate$' -sim.mutate -sim.seeds=SEEDS` (the default sweep,
-// seed after seed, stopping at the first failure) fail within the
+// '^TestSweepMutate$' -sim.mutate -sim.seeds=SEEDS -sim.protocol=P` (the
+// default sweep of the package's own protocol, raft for raft/ and paxos
+// for paxos/, seed after seed, stopping at the first failure) fail within the
 // per-mutant budget. It prints each
 // mutant's fate, the kill rate and every survivor with file:line:col and
 // the change. Survivors listed in the allow-list of equivalent mutants
@@ -98,7 +99,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		s.print(rep, equiv)
 		return s.exit(cfg.minRate)
 	}
-	st, d := r.baseline()
+	st, d := r.baseline(ms)
 	if st != survived {
 		fmt.Fprintf(stderr, "%s\nmutate: the sweep does not pass (%s) without any mutant; fix that first\n", r.lastOut, st)
 		return 2
@@ -171,7 +172,11 @@ func collect(root string, cfg config) (all, ms []mutate.Mutant, err error) {
 			if err != nil {
 				return nil, nil, err
 			}
-			found, err := mutate.Find(filepath.ToSlash(filepath.Join(pkg, base)), src)
+			file := filepath.ToSlash(filepath.Join(pkg, base))
+			if _, err := protocolOf(file); err != nil {
+				return nil, nil, err
+			}
+			found, err := mutate.Find(file, src)
 			if err != nil {
 				return nil, nil, err
 			}
