@@ -20,6 +20,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -82,7 +83,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		rep = io.MultiWriter(stdout, f)
 	}
 	fmt.Fprintf(rep, "mutate: %d mutants of %s, sweep seeds %s\n", len(ms), cfg.pkgs, cfg.seeds)
-	for _, id := range staleEquivalent(all, equiv) {
+	for _, id := range staleEquivalent(all, equiv, cfg.pkgs) {
 		fmt.Fprintf(rep, "stale equivalent %s: no such mutant (the code moved? review the allow-list)\n", id)
 	}
 	if cfg.dry {
@@ -213,15 +214,21 @@ func collect(root string, cfg config) (all, ms []mutate.Mutant, err error) {
 	return all, out, nil
 }
 
-// staleEquivalent lists the allow-list's ids that match no mutant, sorted.
-func staleEquivalent(all []mutate.Mutant, equiv map[string]string) []string {
+// staleEquivalent lists the allow-list's ids in the packages of pkgs (a
+// comma list) that match no mutant, sorted.
+func staleEquivalent(all []mutate.Mutant, equiv map[string]string, pkgs string) []string {
 	have := map[string]bool{}
 	for _, m := range all {
 		have[m.ID()] = true
 	}
+	in := map[string]bool{}
+	for _, p := range strings.Split(pkgs, ",") {
+		in[filepath.ToSlash(filepath.Clean(strings.TrimSpace(p)))] = true
+	}
 	var out []string
 	for id := range equiv {
-		if !have[id] {
+		file, _, _ := strings.Cut(id, ":")
+		if in[path.Dir(file)] && !have[id] {
 			out = append(out, id)
 		}
 	}
