@@ -127,6 +127,8 @@ func (r *node) ReadIndex(ctx []byte) error {
 	return nil
 }
 
+// LeaseRead implements replica.Replica: never; lease reads are ReadIndex
+// requests to a node running ReadOnlyLeaseBased (Caps.LeaseByReadIndex).
 func (r *node) LeaseRead() (uint64, bool) { return 0, false }
 
 func (r *node) Status() replica.Status {

@@ -27,9 +27,10 @@ func (Protocol) Name() string { return "etcd37" }
 // Caps implements replica.Protocol: those of the v3.6 adapter.
 func (Protocol) Caps() replica.Caps {
 	return replica.Caps{
-		Reads:      []string{"consistent", "stale"},
+		Reads:      []string{"consistent", "lease", "stale"},
 		Membership: true, Snapshots: true, PreVote: true, CheckQuorum: true, LogChecks: true,
-		Faults: []string{"crash-voter", "crash-new-leader", "replay-leader", "config-split"},
+		Faults:           []string{"crash-voter", "crash-new-leader", "replay-leader", "config-split"},
+		LeaseByReadIndex: true,
 	}
 }
 
@@ -66,6 +67,9 @@ func (Protocol) Boot(cfg replica.Config, st replica.Store) (replica.Replica, err
 	if !ok {
 		return nil, fmt.Errorf("etcdraft37: store %T is not an etcdraft37 disk", st)
 	}
+	if cfg.LeaseReads && !cfg.CheckQuorum {
+		return nil, fmt.Errorf("etcdraft: node %d: lease reads (ReadOnlyLeaseBased) need CheckQuorum", cfg.ID)
+	}
 	if cfg.Rand == nil {
 		return nil, fmt.Errorf("etcdraft37: node %d has no random source", cfg.ID)
 	}
@@ -83,7 +87,7 @@ func (Protocol) Boot(cfg replica.Config, st replica.Store) (replica.Replica, err
 		Storage: &storage{MemoryStorage: ms, peers: cfg.Peers}, Applied: d.durable.snapIndex(),
 		MaxSizePerMsg: uint64(max(cfg.MaxEntries, 1)) * entryBytes, MaxCommittedSizePerReady: 1 << 40,
 		MaxUncommittedEntriesSize: maxUncommittedBytes, MaxInflightMsgs: max(cfg.MaxInflight, 1),
-		CheckQuorum: cfg.CheckQuorum, PreVote: cfg.PreVote, ReadOnlyOption: raft.ReadOnlySafe,
+		CheckQuorum: cfg.CheckQuorum, PreVote: cfg.PreVote, ReadOnlyOption: readOnly(cfg),
 		Logger: etcdrand.Logger{Name: "etcd37", ID: cfg.ID}, DisableProposalForwarding: true, StepDownOnRemoval: true,
 	}
 	if cfg.MaxEntries <= 1 {
@@ -112,4 +116,14 @@ func memoryStorage(s *state) (*raft.MemoryStorage, error) {
 		return nil, fmt.Errorf("etcdraft37: restoring the log: %w", err)
 	}
 	return ms, nil
+}
+
+// readOnly is etcd's read-only option for cfg: ReadOnlyLeaseBased when the
+// run issues lease reads (etcd panics on it without CheckQuorum; Boot
+// refuses that first).
+func readOnly(cfg replica.Config) raft.ReadOnlyOption {
+	if cfg.LeaseReads {
+		return raft.ReadOnlyLeaseBased
+	}
+	return raft.ReadOnlySafe
 }

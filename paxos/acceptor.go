@@ -8,6 +8,9 @@ package paxos
 
 // onPrepare is phase 1b.
 func (n *Node) onPrepare(m Message) {
+	if n.lease > 0 && m.From != n.lead && !n.d.PrepareInLease {
+		return // in a leader's lease: as if it never arrived
+	}
 	refuse := m.Ballot <= n.promised
 	if n.d.PrepareEqualID {
 		refuse = m.Ballot < n.promised
@@ -56,6 +59,7 @@ func (n *Node) onAccept(m Message) {
 	if m.Ballot >= n.promised {
 		n.persistPromise(m.Ballot)
 		n.follow(m.From)
+		n.holdLease()
 	}
 	r := Message{Type: MsgAccepted, To: m.From, Ballot: m.Ballot}
 	var obs []Observation
@@ -96,8 +100,9 @@ func (n *Node) onHeartbeat(m Message) {
 	}
 	n.persistPromise(m.Ballot)
 	n.follow(m.From)
+	n.holdLease()
 	n.learnCommit(m.Ballot, m.Commit)
-	n.send(Message{Type: MsgHeartbeatResp, To: m.From, Ballot: m.Ballot, Commit: n.commit, Index: m.Index})
+	n.send(Message{Type: MsgHeartbeatResp, To: m.From, Ballot: m.Ballot, Commit: n.commit, Index: m.Index, Stamp: m.Stamp})
 }
 
 // learnCommit marks chosen the slots up to commit that hold a value accepted

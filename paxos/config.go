@@ -24,9 +24,17 @@ type Config struct {
 	// MaxUncommitted bounds the slots a leader has in flight past its
 	// commit index; Propose drops beyond it.
 	MaxUncommitted int
-	State          State // durable state to boot from (zero: first boot)
-	Rand           Rand
-	Defects        Defects
+	// Lease turns on leader leases (lease.go): an acceptor refuses other
+	// proposers' Prepares for ElectionTicks after it heard its leader (and
+	// after a boot), and LeaseRead trusts a majority's heartbeat acks for
+	// ElectionTicks-LeaseMarginTicks-1 of the leader's ticks.
+	Lease bool
+	// LeaseMarginTicks is the lease's allowance for clock drift and steps,
+	// in [0, ElectionTicks).
+	LeaseMarginTicks int
+	State            State // durable state to boot from (zero: first boot)
+	Rand             Rand
+	Defects          Defects
 }
 
 // Defects are planted bugs, each one switch, for the simulator to find.
@@ -39,6 +47,7 @@ type Defects struct {
 	SkipRecovery            bool // new leader skips re-proposing [commit, max]: new commands start at commit+1
 	ApplyPastHole           bool // a slot not chosen below a chosen one is applied as a no-op
 	ReplyBeforeDurable      bool // Promise and Accepted replies leave before the state they vouch for is durable
+	PrepareInLease          bool // acceptor grants a Prepare while in a leader's lease (leases on)
 }
 
 // MaxNodeID is the largest node id: ids fit the ballot's low byte and a
@@ -61,6 +70,8 @@ func (c *Config) Validate() error {
 		return errors.New("paxos: HeartbeatTicks must be in [1, ElectionTicks)")
 	case c.Rand == nil:
 		return errors.New("paxos: Config.Rand is nil")
+	case c.LeaseMarginTicks < 0 || c.LeaseMarginTicks >= c.ElectionTicks:
+		return errors.New("paxos: LeaseMarginTicks must be in [0, ElectionTicks)")
 	case c.MaxEntriesPerMsg < 0 || c.MaxUncommitted < 0:
 		return errors.New("paxos: negative message or in-flight bound")
 	}

@@ -29,7 +29,7 @@ func (n *Node) heartbeat() {
 	n.hbElapsed = 0
 	for _, p := range n.peers {
 		if p != n.self() {
-			n.send(Message{Type: MsgHeartbeat, To: p, Ballot: n.promised, Commit: n.commit})
+			n.send(Message{Type: MsgHeartbeat, To: p, Ballot: n.promised, Commit: n.commit, Stamp: n.ticks})
 		}
 	}
 }

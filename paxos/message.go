@@ -34,6 +34,7 @@ type Message struct {
 	Index    uint64 // Prepare/Promise: first slot; Accepted: first slot acknowledged
 	Last     uint64 // Accepted: last slot acknowledged; Promise: last slot the acceptor holds
 	Commit   uint64
+	Stamp    uint64 // Heartbeat: the leader's lease clock at sending; HeartbeatResp echoes it
 	Reject   bool
 	Slots    []Slot
 	Snap     *Snapshot // MsgSnap, or a Promise whose sender compacted past Index

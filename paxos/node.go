@@ -30,6 +30,8 @@ type Node struct {
 
 	elapsed, timeout int // ticks since the leader was heard (or the campaign began); randomized bound
 	hbElapsed        int
+	ticks            uint64 // ticks since boot: the leader's lease clock
+	lease            int    // ticks left in which Prepares from all but lead are refused (Config.Lease)
 	cand             candidate
 	ldr              leader
 
@@ -63,6 +65,7 @@ func New(cfg Config) (*Node, error) {
 		n.maxRound = max(n.maxRound, s.Ballot.Round())
 	}
 	n.prev = SoftState{Role: Follower, Ballot: n.promised}
+	n.holdLease() // it may have acked a heartbeat a leader's lease counts on before it crashed
 	n.advanceCommit()
 	n.resetTimer()
 	return n, nil
@@ -101,6 +104,8 @@ func (n *Node) resetTimer() {
 // Tick advances the logical clock by one tick.
 func (n *Node) Tick() {
 	n.elapsed++
+	n.ticks++
+	n.lease = max(n.lease-1, 0)
 	if n.role == Leader {
 		n.tickLeader()
 		return

@@ -28,6 +28,7 @@ type leader struct {
 	unsent     []uint64          // slots proposed since the last Ready, to send
 	reads      []readReq         // reads awaiting confirmation, in request order
 	readSeq    uint64            // last heartbeat round sent for a read
+	stamps     map[uint64]uint64 // peer -> lease stamp of the newest heartbeat it acked in our ballot
 }
 
 func bit(id uint64) uint64 { return 1 << id }
@@ -105,7 +106,7 @@ func (n *Node) becomeLeader() {
 	c := n.cand
 	n.role, n.lead, n.cand = Leader, n.self(), candidate{}
 	n.ldr = leader{next: max(c.max, n.commit) + 1, acks: map[uint64]uint64{}, peerCommit: map[uint64]uint64{},
-		sentUpTo: map[uint64]uint64{}, sentAt: map[uint64]int{}, active: bit(n.self())}
+		sentUpTo: map[uint64]uint64{}, sentAt: map[uint64]int{}, stamps: map[uint64]uint64{}, active: bit(n.self())}
 	if n.d.SkipRecovery {
 		n.ldr.next = n.commit + 1
 	} else {
@@ -180,6 +181,9 @@ func (n *Node) onHeartbeatResp(m Message) {
 		return
 	}
 	n.heard(m)
+	if m.Stamp > 0 && m.Stamp <= n.ticks {
+		n.ldr.stamps[m.From] = max(n.ldr.stamps[m.From], m.Stamp)
+	}
 	if m.Index > 0 {
 		n.confirmReads(m.From, m.Index)
 	}

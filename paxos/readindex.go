@@ -40,7 +40,7 @@ func (n *Node) ReadIndex(ctx []byte) error {
 	l.reads = append(l.reads, readReq{ctx: ctx, index: l.next - 1, seq: l.readSeq, acks: bit(n.self())})
 	for _, p := range n.peers {
 		if p != n.self() {
-			n.send(Message{Type: MsgHeartbeat, To: p, Ballot: n.promised, Commit: n.commit, Index: l.readSeq})
+			n.send(Message{Type: MsgHeartbeat, To: p, Ballot: n.promised, Commit: n.commit, Index: l.readSeq, Stamp: n.ticks})
 		}
 	}
 	n.confirmReads(0, 0) // a cluster of one confirms at once

@@ -112,8 +112,12 @@ type Config struct {
 	// LeaseMarginTicks is how many ticks a leader's lease ends before a
 	// follower that acked it may vote again (clock drift and steps).
 	LeaseMarginTicks int
-	Rand             Rand   // the replica's one random source
-	Defect           string // a name from Protocol.Defects, "" for none
+	// LeaseReads says the run's clients issue lease reads, for a protocol
+	// whose lease is a mode of its own (Multi-Paxos's acceptor lease;
+	// etcd-io/raft's ReadOnlyLeaseBased, Caps.LeaseByReadIndex).
+	LeaseReads bool
+	Rand       Rand   // the replica's one random source
+	Defect     string // a name from Protocol.Defects, "" for none
 }
 
 // Rand is a seeded random source.

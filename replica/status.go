@@ -8,7 +8,7 @@ type Status struct {
 	Lead        uint64 // leader believed in, 0 if none
 	Commit      uint64
 	Applied     uint64
-	Membership  Membership // the latest configuration in its log
+	Membership  Membership // the configuration in force (ours: the newest in the log; etcd: the last applied)
 	ConfigIndex uint64     // index of the entry that made Membership (0: initial)
 }
 
@@ -28,6 +28,11 @@ type Caps struct {
 	LogChecks bool
 	// Faults are the run-time fault kinds that apply (e.g. "replay-leader").
 	Faults []string
+	// LeaseByReadIndex: lease reads are ReadIndex requests to a replica
+	// booted with Config.LeaseReads (LeaseRead never vouches). Such a replica
+	// answers every ReadIndex from its lease, so a run with lease reads has
+	// no consistent ones, and its lease needs Config.CheckQuorum.
+	LeaseByReadIndex bool
 }
 
 // Has reports whether mode is in c.Reads.

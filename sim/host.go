@@ -66,6 +66,7 @@ func (h *host) boot() {
 		PreVote: w.o.PreVote == On, CheckQuorum: w.o.CheckQuorum == On,
 		MaxEntries: w.o.MaxEntries, MaxInflight: w.o.MaxInflight,
 		LeaseMarginTicks: leaseMarginTicks(w.o.ElectionTicks, w.o.MaxDriftPPM),
+		LeaseReads:       w.leaseReads,
 		Rand:             w.rng.Forkf("raft-%d-%d", h.id, h.incarn), Defect: w.o.Defect,
 	}
 	n, err := w.proto.Boot(cfg, h.store)

@@ -133,6 +133,9 @@ func (o Options) fitCaps(c replica.Caps, given Options) Options {
 		}
 		o.ReadModes = strings.Join(kept, ",")
 	}
+	if c.LeaseByReadIndex {
+		o = o.fitLeaseByReadIndex(given)
+	}
 	return o
 }
 
@@ -226,6 +229,11 @@ func (o Options) validateCaps(p replica.Protocol) error {
 	for _, m := range modes {
 		if m != "log" && !c.HasRead(m) {
 			return fmt.Errorf("read-modes: protocol %s has no %s reads", p.Name(), m)
+		}
+	}
+	if c.LeaseByReadIndex {
+		if err := o.validateLeaseByReadIndex(p.Name()); err != nil {
+			return err
 		}
 	}
 	switch {

@@ -3,9 +3,12 @@ package sim
 import (
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/faultline-sim/faultline/checker"
+	"github.com/faultline-sim/faultline/faults"
 	"github.com/faultline-sim/faultline/kv"
 	"github.com/faultline-sim/faultline/replica"
 )
@@ -52,6 +55,55 @@ func historyMode(m string) string {
 		return ""
 	}
 	return m
+}
+
+// fitLeaseByReadIndex fits lease reads to a protocol whose lease answers
+// every ReadIndex (Caps.LeaseByReadIndex: etcd's ReadOnlyLeaseBased): with
+// CheckQuorum only, never beside consistent reads. Given modes with lease
+// turn a drawn CheckQuorum on. Drawn modes lose lease (log if nothing is
+// left), as for a protocol without it: etcd's server runs ReadOnlySafe,
+// and its lease is unsafe even with exact clocks (a reported finding the
+// lease sweeps measure, -read-modes lease), so the swarm looks for what
+// else fails. No draw is made.
+func (o Options) fitLeaseByReadIndex(given Options) Options {
+	modes, _ := parseReadModes(o.ReadModes)
+	if !slices.Contains(modes, checker.ModeLease) {
+		return o
+	}
+	if given.ReadModes != "" {
+		if given.CheckQuorum == Draw {
+			o.CheckQuorum = On
+		}
+		return o
+	}
+	kept := slices.DeleteFunc(modes, func(m string) bool { return m == checker.ModeLease })
+	if len(kept) == 0 {
+		kept = []string{"log"}
+	}
+	o.ReadModes = strings.Join(kept, ",")
+	return o
+}
+
+// validateLeaseByReadIndex refuses what fitLeaseByReadIndex avoids in a
+// draw, for protocol name: lease beside consistent reads, or without
+// CheckQuorum.
+func (o Options) validateLeaseByReadIndex(name string) error {
+	if !o.hasReadMode(checker.ModeLease) {
+		return nil
+	}
+	if o.hasReadMode(checker.ModeConsistent) {
+		return fmt.Errorf("read-modes: protocol %s answers every ReadIndex from its lease once lease reads are on: consistent and lease cannot be mixed", name)
+	}
+	if o.CheckQuorum != On {
+		return fmt.Errorf("read-modes: protocol %s serves lease reads only with CheckQuorum (-checkquorum on)", name)
+	}
+	return nil
+}
+
+// hasReadMode reports whether the run's clients use read mode m.
+func (o Options) hasReadMode(m string) bool {
+	modes, _ := parseReadModes(o.ReadModes)
+	return slices.Contains(modes, m)
 }
 
 // readCtx identifies a read for ReadIndex: client network id and seq.
@@ -168,4 +220,44 @@ func (h *host) answerRead(client int, seq uint64, key string) {
 func leaseMarginTicks(et, driftPPM int) int {
 	drift := (int64(et)*2*int64(driftPPM) + 999_999) / 1_000_000
 	return min(int(drift)+2, et-1)
+}
+
+// Stale lease reads. A history that is not linearizable but is once its
+// lease-mode gets are left out has a stale lease read. A lease is promised
+// only while every clock drifts within the run's bound (Options.MaxDriftPPM,
+// which generated schedules keep to; an explicit one may go past it): a
+// stale lease read in a run whose schedule drifted a clock beyond the bound
+// is the lease's clock assumption broken (check lease-clock-assumption, still
+// a violation: the read was stale); within the bound it is a linearizability
+// violation of the protocol (our Raft's margin covers the bound; etcd-io/raft
+// states only that drift must be bounded, and keeps no margin).
+
+// staleLeaseCheck is the check a linearizability violation of ops gets:
+// lease-clock-assumption or linearizability, and a note for the message.
+func (w *world) staleLeaseCheck(ops []checker.Operation) (check, note string) {
+	if !w.o.hasReadMode(checker.ModeLease) {
+		return "linearizability", ""
+	}
+	rest := slices.DeleteFunc(slices.Clone(ops), func(op checker.Operation) bool {
+		return op.Kind == "get" && op.Mode == checker.ModeLease
+	})
+	if checker.CheckLinearizable(rest, linTimeout).Verdict != checker.Ok {
+		return "linearizability", "" // not (only) the lease reads
+	}
+	if ppm := maxDriftPPM(w.sched); ppm > int64(w.o.MaxDriftPPM) {
+		return "lease-clock-assumption", fmt.Sprintf("a stale lease read with a clock drifting %d ppm, beyond the run's bound of %d ppm (the lease's clock assumption broken): ", ppm, w.o.MaxDriftPPM)
+	}
+	return "linearizability", fmt.Sprintf("a stale lease read with every clock within the drift bound of %d ppm: ", w.o.MaxDriftPPM)
+}
+
+// maxDriftPPM is the largest clock rate error the schedule sets, in ppm
+// (drift actions, and partition-leader's on the leader and the others).
+func maxDriftPPM(s faults.Schedule) int64 {
+	var most int64
+	for _, a := range s.Actions {
+		if a.Kind == faults.Drift || a.Kind == faults.PartitionLeader {
+			most = max(most, a.DriftPPM, -a.DriftPPM)
+		}
+	}
+	return most
 }

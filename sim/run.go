@@ -54,6 +54,8 @@ func newWorld(seed uint64, o Options) (*world, error) {
 		return nil, fmt.Errorf("protocol: unknown protocol %q (simrun protocols lists them)", o.Protocol)
 	}
 	w.caps = w.proto.Caps()
+	modes, _ := parseReadModes(o.ReadModes) // validated by Options.Validate
+	w.leaseReads = slices.Contains(modes, checker.ModeLease)
 	w.defects = defectsOf(o.Defect)
 	w.tr.Keep = o.KeepTrace
 	sched, err := w.buildSchedule(root)

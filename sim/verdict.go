@@ -40,6 +40,11 @@ func (w *world) result() *Result {
 	w.checkLinearizable(r)
 	if r.Verdict == Pass {
 		if v := w.live.Check(w.now()); v != nil {
+			if why := w.stuckConfig(); why != "" {
+				c := *v
+				c.Msg += "; " + why
+				v = &c
+			}
 			r.fail(Liveness, v)
 		}
 	}
@@ -66,7 +71,8 @@ func (w *world) checkLinearizable(r *Result) {
 	}
 	switch {
 	case lr.Verdict == checker.Illegal:
-		r.fail(Violation, &checker.Violation{Check: "linearizability", AtNs: w.now(), Msg: lr.Msg})
+		check, note := w.staleLeaseCheck(ops)
+		r.fail(Violation, &checker.Violation{Check: check, AtNs: w.now(), Msg: note + lr.Msg})
 	case hr.StaleViolation != nil:
 		r.fail(Violation, hr.StaleViolation)
 	case lr.Verdict == checker.Inconclusive:

@@ -52,14 +52,16 @@ const (
 
 // world is one run's whole state. Single-threaded: nothing here is shared.
 type world struct {
-	o        Options
-	seed     uint64
-	defects  defectSet
-	proto    replica.Protocol
-	caps     replica.Caps
-	rng      *prng.Rand // root; components fork their own streams
-	netRng   *prng.Rand
-	faultRng *prng.Rand
+	o       Options
+	seed    uint64
+	defects defectSet
+	proto   replica.Protocol
+	caps    replica.Caps
+	// leaseReads: clients issue lease reads (Config.LeaseReads).
+	leaseReads bool
+	rng        *prng.Rand // root; components fork their own streams
+	netRng     *prng.Rand
+	faultRng   *prng.Rand
 
 	loop      *clock.Loop[event]
 	net       *simnet.Network[packet]

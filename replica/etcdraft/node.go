@@ -92,8 +92,9 @@ func (r *node) mustLead() error {
 	return nil
 }
 
-// ReadIndex asks for a ReadOnlySafe read index; a follower forwards it to
-// the leader it knows, as etcd's server does.
+// ReadIndex asks for a read index (ReadOnlySafe, or ReadOnlyLeaseBased with
+// Config.LeaseReads); a follower forwards it to the leader it knows, as
+// etcd's server does.
 func (r *node) ReadIndex(ctx []byte) error {
 	bs := r.rn.BasicStatus()
 	if bs.RaftState != raft.StateLeader && (bs.RaftState != raft.StateFollower || bs.Lead == raft.None) {
@@ -104,7 +105,8 @@ func (r *node) ReadIndex(ctx []byte) error {
 	return nil
 }
 
-// LeaseRead implements replica.Replica: no lease (Caps has no "lease").
+// LeaseRead implements replica.Replica: never; lease reads are ReadIndex
+// requests to a node running ReadOnlyLeaseBased (Caps.LeaseByReadIndex).
 func (r *node) LeaseRead() (uint64, bool) { return 0, false }
 
 func (r *node) Status() replica.Status {

@@ -24,14 +24,16 @@ type Protocol struct{}
 func (Protocol) Name() string { return "etcd" }
 
 // Caps implements replica.Protocol. Reads: ReadIndex with ReadOnlySafe, on
-// leaders and followers (etcd forwards a follower's MsgReadIndex); "lease"
-// is not declared: etcd's ReadOnlyLeaseBased is a per-node option that turns
-// every ReadIndex into a lease read, so a run could not mix the two modes.
+// leaders and followers (etcd forwards a follower's MsgReadIndex), and lease
+// reads as etcd serves them: a node booted with Config.LeaseReads runs
+// ReadOnlyLeaseBased, which answers every ReadIndex from the leader's
+// CheckQuorum lease (no heartbeat round), with no margin for clock drift.
 func (Protocol) Caps() replica.Caps {
 	return replica.Caps{
-		Reads:      []string{"consistent", "stale"},
+		Reads:      []string{"consistent", "lease", "stale"},
 		Membership: true, Snapshots: true, PreVote: true, CheckQuorum: true, LogChecks: true,
-		Faults: []string{"crash-voter", "crash-new-leader", "replay-leader", "config-split"},
+		Faults:           []string{"crash-voter", "crash-new-leader", "replay-leader", "config-split"},
+		LeaseByReadIndex: true,
 	}
 }
 
@@ -69,6 +71,9 @@ func (Protocol) Boot(cfg replica.Config, st replica.Store) (replica.Replica, err
 	if !ok {
 		return nil, fmt.Errorf("etcdraft: store %T is not an etcdraft disk", st)
 	}
+	if cfg.LeaseReads && !cfg.CheckQuorum {
+		return nil, fmt.Errorf("etcdraft: node %d: lease reads (ReadOnlyLeaseBased) need CheckQuorum", cfg.ID)
+	}
 	if cfg.Rand == nil {
 		return nil, fmt.Errorf("etcdraft: node %d has no random source", cfg.ID)
 	}
@@ -86,7 +91,7 @@ func (Protocol) Boot(cfg replica.Config, st replica.Store) (replica.Replica, err
 		Storage: &storage{MemoryStorage: ms, peers: cfg.Peers}, Applied: d.durable.snap.Metadata.Index,
 		MaxSizePerMsg: uint64(max(cfg.MaxEntries, 1)) * entryBytes, MaxCommittedSizePerReady: 1 << 40,
 		MaxUncommittedEntriesSize: maxUncommittedBytes, MaxInflightMsgs: max(cfg.MaxInflight, 1),
-		CheckQuorum: cfg.CheckQuorum, PreVote: cfg.PreVote, ReadOnlyOption: raft.ReadOnlySafe,
+		CheckQuorum: cfg.CheckQuorum, PreVote: cfg.PreVote, ReadOnlyOption: readOnly(cfg),
 		Logger: etcdrand.Logger{Name: "etcd", ID: cfg.ID}, DisableProposalForwarding: true, StepDownOnRemoval: true,
 	}
 	if cfg.MaxEntries <= 1 {
@@ -114,4 +119,14 @@ func memoryStorage(s *state) (*raft.MemoryStorage, error) {
 		return nil, fmt.Errorf("etcdraft: restoring the log: %w", err)
 	}
 	return ms, nil
+}
+
+// readOnly is etcd's read-only option for cfg: ReadOnlyLeaseBased when the
+// run issues lease reads (etcd panics on it without CheckQuorum; Boot
+// refuses that first).
+func readOnly(cfg replica.Config) raft.ReadOnlyOption {
+	if cfg.LeaseReads {
+		return raft.ReadOnlyLeaseBased
+	}
+	return raft.ReadOnlySafe
 }

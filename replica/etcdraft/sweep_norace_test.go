@@ -5,4 +5,6 @@ package etcdraft_test
 const (
 	sweepSeeds   = "1-40"
 	parallelRuns = 6
+	// leaseSweepSeeds is TestLeaseFailuresAreTheWindow's sweep.
+	leaseSweepSeeds = 12
 )

@@ -7,4 +7,6 @@ package etcdraft_test
 const (
 	sweepSeeds   = "1-2"
 	parallelRuns = 3
+	// leaseSweepSeeds is TestLeaseFailuresAreTheWindow's sweep.
+	leaseSweepSeeds = 3
 )

@@ -11,9 +11,13 @@ import (
 )
 
 // TestSweep is make test's short etcd sweep: every seed a subtest, a
-// failure shrunk and printed with its replay line.
+// failure shrunk and printed with its replay line. Its read modes are fixed
+// to all but lease: etcd's lease reads go stale in about one default seed in
+// ten by etcd's own design (two leaders' CheckQuorum window, README), which
+// TestLeaseWindow pins; this sweep is for everything else.
 func TestSweep(t *testing.T) {
-	faulttest.Sweep{Protocol: etcdraft.Protocol{}, Seeds: sweepSeeds}.Run(t)
+	faulttest.Sweep{Protocol: etcdraft.Protocol{}, Seeds: sweepSeeds,
+		Options: sim.Options{ReadModes: "log,consistent,stale"}}.Run(t)
 }
 
 // TestParallelRunsAgree: runs of etcd in parallel goroutines (as simrun -j

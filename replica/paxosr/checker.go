@@ -15,13 +15,14 @@ const (
 	CheckOneValue    = "paxos-one-value"    // at most one value chosen per slot
 	CheckChosen      = "paxos-chosen"       // a node learns only the chosen value
 	CheckDurable     = "paxos-durable"      // a promise or accept survives a crash
+	CheckPromise     = "paxos-promise"      // a Prepare is granted only above every ballot promised
 )
 
 // NewChecker implements replica.CheckedProtocol.
 func (Protocol) NewChecker(nodes int) replica.Checker {
 	return &checker{nodes: nodes, quorum: nodes/2 + 1, accepts: map[slotBallot]accepted{},
 		chosen: map[uint64]valueAt{}, learned: map[uint64]valueAt{},
-		promised: make([]paxos.Ballot, nodes+1), vouched: make([]map[uint64]paxos.Ballot, nodes+1)}
+		promised: make([]paxos.Ballot, nodes+1), bound: make([]paxos.Ballot, nodes+1), vouched: make([]map[uint64]paxos.Ballot, nodes+1)}
 }
 
 // checker holds what the nodes' durable replies vouched for: promises and
@@ -33,6 +34,7 @@ type checker struct {
 	chosen        map[uint64]valueAt        // slot -> value a majority accepted in one ballot
 	learned       map[uint64]valueAt        // slot -> first value a node learned as chosen
 	promised      []paxos.Ballot            // by node: highest promise vouched
+	bound         []paxos.Ballot            // by node: highest ballot promised or accepted
 	vouched       []map[uint64]paxos.Ballot // by node: slot -> highest accept vouched
 	first         *replica.Violation
 }
@@ -72,13 +74,27 @@ func (c *checker) Durable(atNs int64, node uint64, obs []any) {
 		}
 		switch o.Kind {
 		case paxos.ObsPromise:
-			c.promised[node] = max(c.promised[node], o.Ballot)
+			c.promise(atNs, o)
 		case paxos.ObsAccept:
+			c.bound[node] = max(c.bound[node], o.Ballot)
 			c.accept(atNs, o)
 		case paxos.ObsChosen:
 			c.learn(atNs, o)
 		}
 	}
+}
+
+// promise checks the first of the seeds' two promises: an acceptor grants
+// a Prepare only if its ballot is above every ballot it promised or
+// accepted (an accept of b is a promise of b), so each ballot is granted at
+// most once per acceptor.
+func (c *checker) promise(atNs int64, o paxos.Observation) {
+	if o.Ballot <= c.bound[o.Node] {
+		c.fail(CheckPromise, atNs, []uint64{o.Node}, "node %d granted a Prepare of ballot %s, but it had already promised or accepted %s",
+			o.Node, ballot(o.Ballot), ballot(c.bound[o.Node]))
+	}
+	c.promised[o.Node] = max(c.promised[o.Node], o.Ballot)
+	c.bound[o.Node] = max(c.bound[o.Node], o.Ballot)
 }
 
 // accept records node's accept; a majority in one ballot chooses the value.

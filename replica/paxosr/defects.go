@@ -15,7 +15,7 @@ var catalogue = []struct {
 		func(d *paxos.Defects) { d.AcceptFirst = true }},
 	{replica.Defect{Name: "accept-last", Summary: "acceptors accept every value whatever its ballot, the newest overwriting (the seeds' Accept Last: conflicting choices)", Catches: "paxos-one-value, log-matching (corpus seed 8); scenario paxos-accept-last-race"},
 		func(d *paxos.Defects) { d.AcceptLast = true }},
-	{replica.Defect{Name: "prepare-equal-id", Summary: "acceptors answer a Prepare whose ballot equals the promised one (< instead of <=)", Catches: "nothing: ballots are unique (round, id) and never reused once sent, so an equal ballot is only a copy of the promised proposer's own Prepare, and answering it again is idempotent"},
+	{replica.Defect{Name: "prepare-equal-id", Summary: "acceptors answer a Prepare whose ballot equals the promised one (< instead of <=)", Catches: "paxos-promise: a Prepare the network delivers twice is granted twice (corpus seed 5); no safety check, ballots being unique"},
 		func(d *paxos.Defects) { d.PrepareEqualID = true }},
 	{replica.Defect{Name: "proposer-ignores-accepted", Summary: "a new leader re-proposes its own values, ignoring the accepted values the promises report", Catches: "paxos-one-value, log-matching (corpus seed 1)"},
 		func(d *paxos.Defects) { d.ProposerIgnoresAccepted = true }},
@@ -25,6 +25,8 @@ var catalogue = []struct {
 		func(d *paxos.Defects) { d.ApplyPastHole = true }},
 	{replica.Defect{Name: "reply-before-durable", Summary: "Promise and Accepted replies leave before the promise or accept they vouch for is synced", Catches: "paxos-durable: a restarted acceptor lost a promise its reply vouched for (corpus seed 1)"},
 		func(d *paxos.Defects) { d.ReplyBeforeDurable = true }},
+	{replica.Defect{Name: "prepare-in-lease", Summary: "acceptors grant a Prepare while in a leader's lease, so a deposed leader serves lease reads", Catches: "linearizability: a stale lease read"},
+		func(d *paxos.Defects) { d.PrepareInLease = true }},
 }
 
 // Defects implements replica.Protocol.

@@ -42,7 +42,7 @@ func notLeader(err error) error {
 }
 
 func (r *node) ReadIndex(ctx []byte) error     { return notLeader(r.n.ReadIndex(ctx)) }
-func (r *node) LeaseRead() (uint64, bool)      { return 0, false }
+func (r *node) LeaseRead() (uint64, bool)      { return r.n.LeaseRead() }
 func (r *node) HasReady() bool                 { return r.n.HasReady() }
 func (r *node) Advance()                       { r.n.Advance() }
 func (r *node) Match(id uint64) (uint64, bool) { return r.n.Acked(id) }

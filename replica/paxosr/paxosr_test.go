@@ -123,3 +123,21 @@ func TestCheckerForgottenAccept(t *testing.T) {
 	c.Restarted(0, 2, replica.Recovered{State: paxos.State{}})
 	require.Equal(t, CheckDurable, c.Violation().Check)
 }
+
+// The first promise: a ballot is granted once, and only above every ballot
+// promised or accepted before.
+func TestCheckerPromiseGrantedTwice(t *testing.T) {
+	c := newChecker()
+	feed(c, 2, obs(paxos.ObsPromise, 2, 0, b(3, 1), paxos.Value{}))
+	feed(c, 2, obs(paxos.ObsPromise, 2, 0, b(4, 3), paxos.Value{}))
+	require.Nil(t, c.Violation())
+	feed(c, 2, obs(paxos.ObsPromise, 2, 0, b(4, 3), paxos.Value{}))
+	require.Equal(t, CheckPromise, c.Violation().Check)
+}
+
+func TestCheckerPromiseBelowAccept(t *testing.T) {
+	c := newChecker()
+	feed(c, 3, obs(paxos.ObsAccept, 3, 1, b(5, 2), val("x")))
+	feed(c, 3, obs(paxos.ObsPromise, 3, 0, b(5, 1), paxos.Value{}))
+	require.Equal(t, CheckPromise, c.Violation().Check, "an accept of 5.2 promised it")
+}

@@ -18,15 +18,16 @@ type Protocol struct{}
 // Name implements replica.Protocol.
 func (Protocol) Name() string { return "paxos" }
 
-// Caps implements replica.Protocol: reads through the log and ReadIndex
-// (a heartbeat round confirms the leader; no lease), no
+// Caps implements replica.Protocol: reads through the log, ReadIndex (a
+// heartbeat round confirms the leader) and the leader lease (on when the
+// run issues lease reads: Config.LeaseReads), no
 // membership change, no Pre-Vote or CheckQuorum options (the leader always
 // steps down without a majority in an election timeout), snapshots; the log
 // has holes, so the world mirrors the committed stream (LogChecks false).
 // Run-time faults: crash-voter (a Promise is a vote), crash-new-leader and
 // replay-leader (old-ballot Accepted replies); config-split needs membership.
 func (Protocol) Caps() replica.Caps {
-	return replica.Caps{Reads: []string{"consistent"}, Snapshots: true, Faults: []string{"crash-voter", "crash-new-leader", "replay-leader"}}
+	return replica.Caps{Reads: []string{"consistent", "lease"}, Snapshots: true, Faults: []string{"crash-voter", "crash-new-leader", "replay-leader"}}
 }
 
 // NewStore implements replica.Protocol.
@@ -47,6 +48,7 @@ func (Protocol) Boot(cfg replica.Config, st replica.Store) (replica.Replica, err
 	n, err := paxos.New(paxos.Config{
 		ID: cfg.ID, Peers: cfg.Peers, ElectionTicks: cfg.ElectionTicks, HeartbeatTicks: cfg.HeartbeatTicks,
 		MaxEntriesPerMsg: cfg.MaxEntries, State: d.state(), Rand: cfg.Rand, Defects: defects,
+		Lease: cfg.LeaseReads, LeaseMarginTicks: cfg.LeaseMarginTicks,
 	})
 	if err != nil {
 		return nil, err
