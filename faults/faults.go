@@ -109,6 +109,20 @@
 //     with each replace-node request (no overlap), whatever the run's
 //     membership mode (with single-voter changes it never splits).
 //     Overlapping joint-split windows are invalid.
+//   - leader-removal carries Node 0 and opens a window [AtNs, UntilNs). The
+//     first time in it that a leader L is about to send a Ready in which
+//     its configuration in force no longer counts it as a voter (it
+//     appended its own removal: a single-server change, or C_new leaving
+//     a joint configuration), L is cut off from every other server, both
+//     ways, before that Ready leaves: it alone holds the uncommitted
+//     change. If L still leads two election timeouts later it is crashed
+//     and restarted a tick later; the cut heals after five election
+//     timeouts, or at UntilNs if that is sooner. With two voters only L can
+//     then finish the change: it must campaign although its newest
+//     configuration excludes it (thesis §4.2.2). Drawn with the membership
+//     requests: a window of 20 to 30 election timeouts opens with each
+//     remove-node and replace-node request (no overlap). Overlapping
+//     leader-removal windows are invalid.
 //   - leader-link carries ranks in From and To (1..Voters, distinct): rank
 //     1 is the leader resolved at AtNs as isolate-leader resolves it (if
 //     none, the leader elected last, else node 1), rank r the node r-1
@@ -121,7 +135,7 @@
 //     quorum loss, chains) from it.
 //   - A window (flap, isolate-leader, crash-leader, crash-voter,
 //     crash-new-leader, replay-leader, partition-leader, pause-leader,
-//     config-split, joint-split) ends at UntilNs before
+//     config-split, joint-split, leader-removal) ends at UntilNs before
 //     the actions listed at that time. Validate keeps crash, pause and
 //     crash-leader out of a crash-leader window including its end, and a
 //     new flap on a link out of the previous one there, end included.
@@ -181,13 +195,14 @@ const (
 	PauseLeader     Kind = "pause-leader"     // cut the leader off from the other servers and pause it; resume at 2/3, heal at UntilNs
 	PartitionLeader Kind = "partition-leader" // cut the leader off from the other nodes until UntilNs; its drift := DriftPPM, theirs := -DriftPPM
 	JointSplit      Kind = "joint-split"      // until UntilNs, split C_old from C_new as a leader appends a joint configuration
+	LeaderRemoval   Kind = "leader-removal"   // until UntilNs, cut a leader off as it appends a configuration that removes it
 	LeaderLink      Kind = "leader-link"      // cut the link between two nodes named relative to the leader, both ways, until UntilNs
 )
 
 // AllKinds lists every kind in a stable order.
 var AllKinds = []Kind{Partition, OneWay, Cut, Isolate, Heal, HealLink, Crash,
 	Restart, Pause, Resume, Skew, Drift, Link, Flap, Clog, Unclog,
-	IsolateLeader, CrashLeader, CrashVoter, CrashNewLeader, ReplayLeader, PartitionLeader, PauseLeader, ConfigSplit, JointSplit, LeaderLink, AddNode, RemoveNode, ReplaceNode}
+	IsolateLeader, CrashLeader, CrashVoter, CrashNewLeader, ReplayLeader, PartitionLeader, PauseLeader, ConfigSplit, JointSplit, LeaderRemoval, LeaderLink, AddNode, RemoveNode, ReplaceNode}
 
 // Action is one timed fault. Only the fields its Kind uses may be non-zero
 // (Validate enforces it), so the text and JSON forms carry the same data.
@@ -228,7 +243,7 @@ const MaxNodes = 64
 // heallink and resets: skew 0, drift 0, link without options) plus the
 // lengths UntilNs-AtNs of window actions (flap, isolate-leader,
 // crash-leader, crash-voter, crash-new-leader, replay-leader, partition-leader,
-// pause-leader, config-split, joint-split, leader-link).
+// pause-leader, config-split, joint-split, leader-removal, leader-link).
 // Every shrink candidate is strictly smaller.
 type Size struct {
 	Actions     int

@@ -51,6 +51,7 @@ var kindFields = map[Kind]field{
 	PartitionLeader: fUntil | fDrift,
 	ConfigSplit:     fUntil,
 	JointSplit:      fUntil,
+	LeaderRemoval:   fUntil,
 	PauseLeader:     fUntil,
 	LeaderLink:      fFrom | fTo | fUntil,
 }

@@ -29,7 +29,7 @@ type GenOptions struct {
 // with resume, skew/drift with a reset to 0, link with a reset to defaults,
 // clog with unclog; flap, crash-voter and the *-leader kinds are windows).
 var EpisodeKinds = []Kind{Partition, OneWay, Cut, Isolate, Crash, Pause, Skew,
-	Drift, Link, Flap, Clog, IsolateLeader, CrashLeader, CrashVoter, CrashNewLeader, ReplayLeader, PartitionLeader, PauseLeader, ConfigSplit, JointSplit}
+	Drift, Link, Flap, Clog, IsolateLeader, CrashLeader, CrashVoter, CrashNewLeader, ReplayLeader, PartitionLeader, PauseLeader, ConfigSplit, JointSplit, LeaderRemoval}
 
 const (
 	maxEpisodes = 500 // bound on episodes per schedule
@@ -138,13 +138,13 @@ func (o GenOptions) episodes() int {
 // runs). partition-leader needs a new leader to commit a write within the
 // few ticks a deposed leader's lease overstays when it ignores drift; at
 // weight 1 the default sweep found lease-ignores-drift once in 5000 seeds.
-// config-split and joint-split are drawn with the membership requests
+// config-split, joint-split and leader-removal are drawn with the membership requests
 // (drawMembership), not as episodes.
 func kindWeight(k Kind) int {
 	switch k {
 	case CrashNewLeader, PartitionLeader:
 		return 8
-	case ConfigSplit, JointSplit:
+	case ConfigSplit, JointSplit, LeaderRemoval:
 		return 0
 	}
 	return 1

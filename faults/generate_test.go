@@ -94,9 +94,9 @@ func checkEpisodes(t require.TestingT, s Schedule, o GenOptions) {
 		}
 		require.GreaterOrEqual(t, end-a.AtNs, o.MinEpisodeNs(), "%s", a)
 		maxNs := o.MaxEpisodeNs()
-		if a.Kind == JointSplit {
-			// Its window waits for a learner's catch-up; the split
-			// itself lasts 6 election timeouts at most (sim).
+		if a.Kind == JointSplit || a.Kind == LeaderRemoval {
+			// Its window waits for a learner's catch-up; the cut
+			// itself lasts a few election timeouts (sim).
 			maxNs = 30 * o.ElectionTimeoutNs
 		}
 		require.LessOrEqual(t, end-a.AtNs, maxNs, "%s", a)

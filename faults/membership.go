@@ -9,7 +9,8 @@ import (
 // Membership requests as the generator draws them. The plan starts from
 // voters 1..Voters and spares Voters+1..Nodes; each spare joins once (by
 // add-node, or by replace-node in place of a voter), and one time in two a
-// voter is also removed, while at least two voters remain; one request in
+// voter is also removed, while one voter remains (two voters may become one:
+// if the leader is the one removed, only it can finish the change); one request in
 // two comes at the same time as the one before it. Requests fall
 // in the fault phase, at least MinEpisodeNs before QuietAtNs so a change
 // can finish before the quiet phase judges liveness, and in time order; the
@@ -64,13 +65,36 @@ func (g *gen) drawMembership(rng *prng.Rand) {
 			g.actions = append(g.actions, Action{AtNs: t, Kind: AddNode, Node: next})
 			voters = append(voters, next)
 			next++
-		case len(voters) > 2:
+		case len(voters) > 1:
 			i, v := pick()
 			g.actions = append(g.actions, Action{AtNs: t, Kind: RemoveNode, Node: v})
 			voters = slices.Delete(voters, i, i+1)
 		}
 	}
 	g.drawJointSplits(rng.Fork("joint-split"))
+	g.drawLeaderRemovals(rng.Fork("leader-removal"))
+}
+
+// drawLeaderRemovals opens a leader-removal window with each remove-node
+// and replace-node request that does not fall in the previous window, 20
+// to 30 election timeouts long (ending by QuietAtNs): a replace waits for
+// its learner's catch-up, and the removal may come from a later leader.
+// The cut itself lasts a few election timeouts (sim). Its own stream, so
+// the plan and the joint-split windows stay as they were.
+func (g *gen) drawLeaderRemovals(rng *prng.Rand) {
+	if g.o.Intensity == 0 || len(g.o.Kinds) > 0 && !slices.Contains(g.o.Kinds, LeaderRemoval) {
+		return
+	}
+	lo, hi := 20*g.o.ElectionTimeoutNs, 30*g.o.ElectionTimeoutNs
+	until := int64(-1)
+	n := len(g.actions)
+	for _, a := range g.actions[:n] {
+		if a.Kind != RemoveNode && a.Kind != ReplaceNode || a.AtNs <= until {
+			continue
+		}
+		until = min(a.AtNs+rng.Range(lo, hi), g.quiet)
+		g.actions = append(g.actions, Action{AtNs: a.AtNs, Kind: LeaderRemoval, UntilNs: until})
+	}
 }
 
 // drawJointSplits opens a joint-split window with each replace-node request

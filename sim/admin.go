@@ -56,6 +56,39 @@ type memberReq struct {
 	lastIdx  uint64
 	lastBy   int
 	lastTerm uint64
+	wait     waitSpan // the leader's answers "not now" in a row
+}
+
+// waitSpan is a run of "not now" answers to one request from leader by in
+// term, since sinceNs, its commit index then at commit.
+type waitSpan struct {
+	by      int
+	term    uint64
+	commit  uint64
+	sinceNs int64
+}
+
+// stuckElections bounds, in election timeouts, how long a leader that
+// commits may answer "not now" to a change from its committed, non-joint
+// configuration: once it has committed an entry of its term nothing is
+// pending (a core that refuses every change stays silent otherwise: the
+// request is abandoned at the quiet phase, raft/confchange.go:21 >->>=).
+const stuckElections = 5
+
+// waited records a "not now" answer of leader l (status st) to request r,
+// and fails the membership check when l went on committing all the while.
+func (w *world) waited(r *memberReq, l int, st replica.Status) {
+	s := &r.wait
+	if s.by != l || s.term != st.Epoch {
+		*s = waitSpan{by: l, term: st.Epoch, commit: st.Commit, sinceNs: w.now()}
+		return
+	}
+	if st.Commit > s.commit && w.now()-s.sinceNs > stuckElections*int64(w.o.ElectionTicks)*w.o.TickNs {
+		w.inv.MembershipFailed(w.now(), l, "leader "+strconv.Itoa(l)+" of term "+strconv.FormatUint(st.Epoch, 10)+
+			" answered change requests with \"not now\" for "+fmtNs(w.now()-s.sinceNs)+" while committing from index "+
+			strconv.FormatUint(s.commit, 10)+" to "+strconv.FormatUint(st.Commit, 10)+", its configuration committed and not joint")
+		*s = waitSpan{}
+	}
 }
 
 // maxPollsPerRequest bounds the ticks one request may take before the
@@ -176,7 +209,7 @@ func (w *world) operatorStep(i int) bool {
 	line := w.tr.Begin(w.now(), l, "operator").Str("propose", desc)
 	switch {
 	case err == nil:
-		r.last, r.lastIdx, r.lastBy, r.lastTerm = desc, idx, l, st.Epoch
+		r.last, r.lastIdx, r.lastBy, r.lastTerm, r.wait = desc, idx, l, st.Epoch, waitSpan{}
 		line.Int("i", int64(idx)).End()
 		w.rt.configProposed(l, cc, st.Membership) // config-split: may cut l off before the entry leaves
 		h.pump()
@@ -191,6 +224,7 @@ func (w *world) operatorStep(i int) bool {
 		w.finishRequest(i, "skipped")
 	default:
 		line.Str("err", "wait").End() // not leader any more, or an entry of its term not yet committed
+		w.waited(r, l, st)
 	}
 	return true
 }
@@ -348,7 +382,9 @@ func (w *world) configApplied(node int, index uint64, cs replica.Membership) {
 	for n := 1; n < len(w.hosts); n++ {
 		switch {
 		case in(n):
-			w.op.member[n] = true
+			// Back in a configuration (removed, then added again by
+			// another request): it is no longer retiring (seed 54).
+			w.op.member[n], w.op.retiring[n] = true, false
 		case w.op.member[n] && !w.op.retiring[n] && !cs.IsJoint():
 			w.op.retiring[n] = true
 			et := int64(w.o.ElectionTicks) * w.o.TickNs
@@ -360,6 +396,9 @@ func (w *world) configApplied(node int, index uint64, cs replica.Membership) {
 // retire shuts host n down for good: its removal is committed. An event of
 // its own, since the host applying the configuration may be n itself.
 func (w *world) retire(n int) {
+	if !w.op.retiring[n] || w.op.retired[n] {
+		return // added again since its removal, or retired by an earlier event
+	}
 	w.tr.Begin(w.now(), n, "retire").End()
 	w.crash(n, false)
 	w.op.retired[n] = true // after the crash: no restart from now on

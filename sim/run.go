@@ -171,7 +171,7 @@ func (w *world) endNs() int64 {
 
 // protocolFaults are the run-time fault kinds a protocol must declare
 // (Caps.Faults); the others need only a leader, crashes and the network.
-var protocolFaults = []faults.Kind{faults.CrashVoter, faults.CrashNewLeader, faults.ReplayLeader, faults.ConfigSplit, faults.JointSplit}
+var protocolFaults = []faults.Kind{faults.CrashVoter, faults.CrashNewLeader, faults.ReplayLeader, faults.ConfigSplit, faults.JointSplit, faults.LeaderRemoval}
 
 // faultApplies reports whether the run's protocol supports fault kind k.
 func (w *world) faultApplies(k faults.Kind) bool {

@@ -77,6 +77,7 @@ type runtimeFaults struct {
 	split     *splitFault
 	joint     *jointFault
 	links     *leaderLinkFault
+	removal   *removalFault
 }
 
 const (
@@ -87,6 +88,7 @@ const (
 	slotSplit
 	slotJoint
 	slotLeaderLink
+	slotRemoval
 )
 
 func newRuntimeFaults(env faultEnv, actions int) *runtimeFaults {
@@ -97,17 +99,18 @@ func newRuntimeFaults(env faultEnv, actions int) *runtimeFaults {
 		split:     &splitFault{env: env},
 		joint:     &jointFault{env: env},
 		links:     &leaderLinkFault{env: env},
+		removal:   &removalFault{env: env},
 	}
 	rt.execs = []executor{
 		slotLeader: &leaderFault{env: env, leaderOf: make([]int, actions)},
 		slotVoter:  rt.voter, slotNewLeader: rt.newLeader, slotReplay: rt.replay, slotSplit: rt.split,
-		slotJoint: rt.joint, slotLeaderLink: rt.links,
+		slotJoint: rt.joint, slotLeaderLink: rt.links, slotRemoval: rt.removal,
 	}
 	rt.kinds = [][]faults.Kind{
 		slotLeader: {faults.IsolateLeader, faults.CrashLeader, faults.PartitionLeader, faults.PauseLeader},
 		slotVoter:  {faults.CrashVoter}, slotNewLeader: {faults.CrashNewLeader},
 		slotReplay: {faults.ReplayLeader}, slotSplit: {faults.ConfigSplit},
-		slotJoint: {faults.JointSplit}, slotLeaderLink: {faults.LeaderLink},
+		slotJoint: {faults.JointSplit}, slotLeaderLink: {faults.LeaderLink}, slotRemoval: {faults.LeaderRemoval},
 	}
 	return rt
 }
@@ -146,6 +149,7 @@ func (rt *runtimeFaults) elected(n int, term uint64) {
 // finishing: host n, whose last reported commit is commit, is about to
 // send rd, durable; a fault may drop its messages and doom it (true).
 func (rt *runtimeFaults) finishing(n int, rd *replica.Ready, commit uint64) bool {
+	rt.removal.finishing(n) // leader-removal: may cut n off before rd leaves
 	return rt.newLeader.finishing(n, rd, commit)
 }
 

@@ -2,8 +2,9 @@
 // default seed sweep: each mutant (internal/mutate) of a package's non-test
 // files is built into the sim test binary through a go build overlay (the
 // tree is never edited) and must make `go test ./sim -run
-// '^TestSweepMutate$' -sim.mutate -sim.seeds=SEEDS` (the default sweep,
-// seed after seed, stopping at the first failure) fail within the
+// '^TestSweepMutate$' -sim.mutate -sim.seeds=SEEDS -sim.protocol=P` (the
+// default sweep of the package's own protocol, raft for raft/ and paxos
+// for paxos/, seed after seed, stopping at the first failure) fail within the
 // per-mutant budget. It prints each
 // mutant's fate, the kill rate and every survivor with file:line:col and
 // the change. Survivors listed in the allow-list of equivalent mutants
@@ -19,6 +20,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -81,7 +83,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		rep = io.MultiWriter(stdout, f)
 	}
 	fmt.Fprintf(rep, "mutate: %d mutants of %s, sweep seeds %s\n", len(ms), cfg.pkgs, cfg.seeds)
-	for _, id := range staleEquivalent(all, equiv) {
+	for _, id := range staleEquivalent(all, equiv, cfg.pkgs) {
 		fmt.Fprintf(rep, "stale equivalent %s: no such mutant (the code moved? review the allow-list)\n", id)
 	}
 	if cfg.dry {
@@ -98,7 +100,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		s.print(rep, equiv)
 		return s.exit(cfg.minRate)
 	}
-	st, d := r.baseline()
+	st, d := r.baseline(ms)
 	if st != survived {
 		fmt.Fprintf(stderr, "%s\nmutate: the sweep does not pass (%s) without any mutant; fix that first\n", r.lastOut, st)
 		return 2
@@ -171,7 +173,11 @@ func collect(root string, cfg config) (all, ms []mutate.Mutant, err error) {
 			if err != nil {
 				return nil, nil, err
 			}
-			found, err := mutate.Find(filepath.ToSlash(filepath.Join(pkg, base)), src)
+			file := filepath.ToSlash(filepath.Join(pkg, base))
+			if _, err := protocolOf(file); err != nil {
+				return nil, nil, err
+			}
+			found, err := mutate.Find(file, src)
 			if err != nil {
 				return nil, nil, err
 			}
@@ -208,15 +214,21 @@ func collect(root string, cfg config) (all, ms []mutate.Mutant, err error) {
 	return all, out, nil
 }
 
-// staleEquivalent lists the allow-list's ids that match no mutant, sorted.
-func staleEquivalent(all []mutate.Mutant, equiv map[string]string) []string {
+// staleEquivalent lists the allow-list's ids in the packages of pkgs (a
+// comma list) that match no mutant, sorted.
+func staleEquivalent(all []mutate.Mutant, equiv map[string]string, pkgs string) []string {
 	have := map[string]bool{}
 	for _, m := range all {
 		have[m.ID()] = true
 	}
+	in := map[string]bool{}
+	for _, p := range strings.Split(pkgs, ",") {
+		in[filepath.ToSlash(filepath.Clean(strings.TrimSpace(p)))] = true
+	}
 	var out []string
 	for id := range equiv {
-		if !have[id] {
+		file, _, _ := strings.Cut(id, ":")
+		if in[path.Dir(file)] && !have[id] {
 			out = append(out, id)
 		}
 	}

@@ -8,7 +8,9 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -32,15 +34,28 @@ type runner struct {
 	lastOut     string // the output of the last sweep, for a failing baseline
 }
 
-// sweep runs the seed sweep with the overlay file (none: "") in budget.
-func (r *runner) sweep(overlay string) (status, time.Duration) {
+// sweepProtocol is the protocol whose sweep kills the mutants of a package
+// (-sim.protocol): a core is only exercised through its own adapter.
+var sweepProtocol = map[string]string{"raft": "raft", "paxos": "paxos"}
+
+// protocolOf is the sweep protocol of the package that holds file.
+func protocolOf(file string) (string, error) {
+	pkg := path.Dir(file)
+	if p, ok := sweepProtocol[pkg]; ok {
+		return p, nil
+	}
+	return "", fmt.Errorf("no sweep protocol for package %s (known: paxos, raft)", pkg)
+}
+
+// sweep runs the seed sweep of protocol with the overlay file (none: "") in budget.
+func (r *runner) sweep(overlay, protocol string) (status, time.Duration) {
 	ctx, cancel := context.WithTimeout(context.Background(), r.budget)
 	defer cancel()
 	args := []string{"test", "-count=1", "-timeout", (r.budget + time.Minute).String()}
 	if overlay != "" {
 		args = append(args, "-overlay", overlay)
 	}
-	args = append(args, "./sim", "-run", "^TestSweepMutate$", "-sim.mutate", "-sim.seeds="+r.seeds)
+	args = append(args, "./sim", "-run", "^TestSweepMutate$", "-sim.mutate", "-sim.seeds="+r.seeds, "-sim.protocol="+protocol)
 	cmd := exec.CommandContext(ctx, "go", args...)
 	cmd.Dir = r.root
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true} // the test binary dies with go test
@@ -65,7 +80,28 @@ func (r *runner) sweep(overlay string) (status, time.Duration) {
 	return killed, d
 }
 
-func (r *runner) baseline() (status, time.Duration) { return r.sweep("") }
+// baseline sweeps each protocol of ms without mutants (raft if ms is
+// empty); the longest sweep sets the budget.
+func (r *runner) baseline(ms []mutate.Mutant) (status, time.Duration) {
+	protos := []string{"raft"}
+	if len(ms) > 0 {
+		protos = nil
+	}
+	for _, m := range ms {
+		if p, _ := protocolOf(m.File); !slices.Contains(protos, p) {
+			protos = append(protos, p)
+		}
+	}
+	var longest time.Duration
+	for _, p := range protos {
+		st, d := r.sweep("", p)
+		if st != survived {
+			return st, d
+		}
+		longest = max(longest, d)
+	}
+	return survived, longest
+}
 
 // one builds mutant m into an overlay in a temporary directory and sweeps.
 func (r *runner) one(m mutate.Mutant) (status, time.Duration, error) {
@@ -91,7 +127,11 @@ func (r *runner) one(m mutate.Mutant) (status, time.Duration, error) {
 	if err := os.WriteFile(overlay, ov, 0o644); err != nil {
 		return "", 0, err
 	}
-	st, d := r.sweep(overlay)
+	proto, err := protocolOf(m.File)
+	if err != nil {
+		return "", 0, err
+	}
+	st, d := r.sweep(overlay, proto)
 	return st, d, nil
 }
 

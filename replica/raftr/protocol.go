@@ -27,7 +27,7 @@ func (Protocol) Caps() replica.Caps {
 	return replica.Caps{
 		Reads:      []string{"consistent", "lease", "stale"},
 		Membership: true, Snapshots: true, PreVote: true, CheckQuorum: true, LogChecks: true,
-		Faults: []string{"crash-voter", "crash-new-leader", "replay-leader", "config-split", "joint-split"},
+		Faults: []string{"crash-voter", "crash-new-leader", "replay-leader", "config-split", "joint-split", "leader-removal"},
 	}
 }
 
