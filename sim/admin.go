@@ -43,6 +43,7 @@ type operator struct {
 	retiring []bool      // hosts whose removal committed, by id
 	retired  []bool      // hosts shut down after their removal, by id
 	confIdx  uint64      // index of the newest configuration entry applied anywhere
+	taken    int         // changes a leader took (ChangeConfig without error), all requests
 	rng      *prng.Rand
 }
 
@@ -60,12 +61,15 @@ type memberReq struct {
 }
 
 // waitSpan is a run of "not now" answers to one request from leader by in
-// term, since sinceNs, its commit index then at commit.
+// term, since sinceNs, its commit index then at commit; lastNs is the
+// latest answer and taken the operator's count of changes taken then.
 type waitSpan struct {
 	by      int
 	term    uint64
 	commit  uint64
 	sinceNs int64
+	lastNs  int64
+	taken   int
 }
 
 // stuckElections bounds, in election timeouts, how long a leader that
@@ -79,10 +83,16 @@ const stuckElections = 5
 // and fails the membership check when l went on committing all the while.
 func (w *world) waited(r *memberReq, l int, st replica.Status) {
 	s := &r.wait
-	if s.by != l || s.term != st.Epoch {
-		*s = waitSpan{by: l, term: st.Epoch, commit: st.Commit, sinceNs: w.now()}
+	// A run is unbroken: the same leader and term, no change taken from any
+	// request since (one in flight is a reason to wait: etcd-io/raft refuses
+	// while a change is not yet applied, seed 1553), and this request asked
+	// again within two rounds of the operator's polls.
+	gap := 2 * int64(len(w.op.active)+1) * w.o.TickNs
+	if s.by != l || s.term != st.Epoch || s.taken != w.op.taken || w.now()-s.lastNs > gap {
+		*s = waitSpan{by: l, term: st.Epoch, commit: st.Commit, sinceNs: w.now(), lastNs: w.now(), taken: w.op.taken}
 		return
 	}
+	s.lastNs = w.now()
 	if st.Commit > s.commit && w.now()-s.sinceNs > stuckElections*int64(w.o.ElectionTicks)*w.o.TickNs {
 		w.inv.MembershipFailed(w.now(), l, "leader "+strconv.Itoa(l)+" of term "+strconv.FormatUint(st.Epoch, 10)+
 			" answered change requests with \"not now\" for "+fmtNs(w.now()-s.sinceNs)+" while committing from index "+
@@ -210,6 +220,7 @@ func (w *world) operatorStep(i int) bool {
 	switch {
 	case err == nil:
 		r.last, r.lastIdx, r.lastBy, r.lastTerm, r.wait = desc, idx, l, st.Epoch, waitSpan{}
+		w.op.taken++
 		line.Int("i", int64(idx)).End()
 		w.rt.configProposed(l, cc, st.Membership) // config-split: may cut l off before the entry leaves
 		h.pump()
