@@ -71,50 +71,31 @@ func (g *gen) drawMembership(rng *prng.Rand) {
 			voters = slices.Delete(voters, i, i+1)
 		}
 	}
-	g.drawJointSplits(rng.Fork("joint-split"))
-	g.drawLeaderRemovals(rng.Fork("leader-removal"))
+	g.drawWindows(rng.Fork("joint-split"), JointSplit, ReplaceNode)
+	g.drawWindows(rng.Fork("leader-removal"), LeaderRemoval, RemoveNode, ReplaceNode)
 }
 
-// drawLeaderRemovals opens a leader-removal window with each remove-node
-// and replace-node request that does not fall in the previous window, 20
-// to 30 election timeouts long (ending by QuietAtNs): a replace waits for
-// its learner's catch-up, and the removal may come from a later leader.
-// The cut itself lasts a few election timeouts (sim). Its own stream, so
-// the plan and the joint-split windows stay as they were.
-func (g *gen) drawLeaderRemovals(rng *prng.Rand) {
-	if g.o.Intensity == 0 || len(g.o.Kinds) > 0 && !slices.Contains(g.o.Kinds, LeaderRemoval) {
+// drawWindows opens a window of run-time fault kind with each request of
+// a trigger kind that does not fall in the previous window, 20 to 30
+// election timeouts long (ending by QuietAtNs): a replace waits for its
+// learner's catch-up, and the change may come from a later leader; the
+// fault itself acts for a few election timeouts (sim). Each kind draws from
+// its own stream (rng), so the plan and the other windows stay as they were.
+//   - joint-split: with each replace-node (a joint change);
+//   - leader-removal: with each remove-node and replace-node.
+func (g *gen) drawWindows(rng *prng.Rand, kind Kind, triggers ...Kind) {
+	if g.o.Intensity == 0 || len(g.o.Kinds) > 0 && !slices.Contains(g.o.Kinds, kind) {
 		return
 	}
 	lo, hi := 20*g.o.ElectionTimeoutNs, 30*g.o.ElectionTimeoutNs
 	until := int64(-1)
 	n := len(g.actions)
 	for _, a := range g.actions[:n] {
-		if a.Kind != RemoveNode && a.Kind != ReplaceNode || a.AtNs <= until {
+		if !slices.Contains(triggers, a.Kind) || a.AtNs <= until {
 			continue
 		}
 		until = min(a.AtNs+rng.Range(lo, hi), g.quiet)
-		g.actions = append(g.actions, Action{AtNs: a.AtNs, Kind: LeaderRemoval, UntilNs: until})
-	}
-}
-
-// drawJointSplits opens a joint-split window with each replace-node request
-// that does not fall in the previous window, 20 to 30 election timeouts
-// long (ending by QuietAtNs): the joining learner's catch-up may take most
-// of it; the split itself lasts 6 election timeouts at most. Its draws come
-// from their own stream, so the plan above stays as it was.
-func (g *gen) drawJointSplits(rng *prng.Rand) {
-	if g.o.Intensity == 0 || len(g.o.Kinds) > 0 && !slices.Contains(g.o.Kinds, JointSplit) {
-		return
-	}
-	lo, hi := 20*g.o.ElectionTimeoutNs, 30*g.o.ElectionTimeoutNs
-	until := int64(-1)
-	n := len(g.actions)
-	for _, a := range g.actions[:n] {
-		if a.Kind != ReplaceNode || a.AtNs <= until {
-			continue
-		}
-		until = min(a.AtNs+rng.Range(lo, hi), g.quiet)
-		g.actions = append(g.actions, Action{AtNs: a.AtNs, Kind: JointSplit, UntilNs: until})
+		g.actions = append(g.actions, Action{AtNs: a.AtNs, Kind: kind, UntilNs: until})
 	}
 }
 
