@@ -7,16 +7,19 @@
 //
 // The rooms, by file:
 //   - loop and run: world.go (the event loop, dispatch), run.go (building a
-//     world, running it), verdict.go (judging it), options.go, draw.go, flags.go;
+//     world, running it), verdict.go (judging it; stuck.go names a stuck
+//     configuration), options.go, draw.go, flags.go;
 //   - hosts and disk: host.go (a replica on its Store: persist, sync, send,
 //     apply), snapshot.go, packet.go, defects.go (host-side defects);
 //   - clients and workload: client.go, reads.go;
 //   - faults: faultexec.go (the schedule's actions), runtime.go (the
 //     run-time fault room and its face faultEnv, implemented in faultenv.go),
 //     one file per run-time fault: faultleader.go, faultvoter.go,
-//     faultnewleader.go, faultreplay.go, faultsplit.go, faultwindow.go;
-//   - membership operator: admin.go;
-//   - metrics and artifacts: metrics.go, annotate.go, artifacts.go,
+//     faultnewleader.go, faultreplay.go, faultsplit.go, faultjoint.go,
+//     faultleaderlink.go, faultremoval.go, faultwindow.go;
+//   - membership operator: admin.go (requests, polls, retirement),
+//     adminplan.go (the next change of a request);
+//   - metrics and artifacts: metrics.go, timeline.go, annotate.go, artifacts.go,
 //     regress.go, shrink.go.
 package sim
 
