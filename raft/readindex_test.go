@@ -122,3 +122,27 @@ func TestLeaseRead_ExpiresAfterElectionTicksMinusMargin(t *testing.T) {
 	_, ok := n.LeaseRead()
 	require.False(t, ok, "followers, candidates and CheckQuorum off: no lease")
 }
+
+// A read pending on the ack of a voter the leader then removes is confirmed
+// by the new configuration's quorum, as a commit would be (seed 3892 of the
+// default sweep: {1,2} -> {1} left it pending, the client retrying forever).
+func TestReadIndex_ConfirmedWhenRemovalShrinksQuorum(t *testing.T) {
+	nw := newNetwork(t, 2)
+	reads := collectReads(nw)
+	l := nw.tickUntilLeader(100)
+	nw.propose(l, "a")
+	nw.stabilize()
+	other := nw.peers[0]
+	if other == l {
+		other = nw.peers[1]
+	}
+	nw.isolate(other)
+	require.NoError(t, nw.nodes[l].ReadIndex([]byte("r")))
+	nw.process(l)
+	require.Empty(t, reads[l], "waits for the other voter's ack")
+	_, _, err := nw.nodes[l].ProposeConfChange(cc(true, removeNode(other)))
+	require.NoError(t, err)
+	nw.process(l)
+	require.Len(t, reads[l], 1, "the removal leaves the leader a quorum of one")
+	require.Equal(t, []byte("r"), reads[l][0].Ctx)
+}

@@ -29,6 +29,7 @@ func (n *Node) appendEntries(ents ...Entry) {
 	n.log.append(ents...)
 	if slices.ContainsFunc(ents, func(e Entry) bool { return e.Type == EntryConfChange }) {
 		n.syncProgress()
+		n.recheckReads()
 	}
 	n.prs[n.id].maybeUpdate(n.log.lastIndex())
 	n.maybeCommit()
