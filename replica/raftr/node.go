@@ -65,6 +65,9 @@ var stepTypes = [...]raft.ConfChangeType{replica.AddVoter: raft.ConfAddVoter,
 
 // notLeader maps raft's *NotLeaderError to the contract's.
 func notLeader(err error) error {
+	if err == nil {
+		return nil // before errors.As, whose target escapes to the heap
+	}
 	var nl *raft.NotLeaderError
 	if errors.As(err, &nl) {
 		return &replica.NotLeaderError{Leader: nl.Leader}
