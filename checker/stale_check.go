@@ -13,6 +13,9 @@ type staleChecker struct {
 	ops    []Operation
 	writes map[string][]int // key -> ok and unknown writes, in history order
 	reads  []int            // stale-mode gets with status ok, in history order
+	// unsorted holds the keys whose writes are not in call order (a
+	// simulator's history is: it records an operation when it is called).
+	unsorted map[string]bool
 }
 
 // keyState with unknown fields (nil): what a read saw.
@@ -29,12 +32,17 @@ type memoKey struct {
 }
 
 func newStaleChecker(ops []Operation) *staleChecker {
-	sc := &staleChecker{ops: ops, writes: map[string][]int{}}
-	for i, op := range ops {
+	sc := &staleChecker{ops: ops, writes: map[string][]int{}, unsorted: map[string]bool{}}
+	for i := range ops {
+		op := &ops[i]
 		switch {
 		case op.Status == StatusFail:
 		case op.Kind != "get":
-			sc.writes[op.Key] = append(sc.writes[op.Key], i)
+			ws := sc.writes[op.Key]
+			if n := len(ws); n > 0 && ops[ws[n-1]].Call > op.Call {
+				sc.unsorted[op.Key] = true
+			}
+			sc.writes[op.Key] = append(ws, i)
 		case op.Mode == ModeStale && op.Status == StatusOK:
 			sc.reads = append(sc.reads, i)
 		}
@@ -89,7 +97,7 @@ func (sc *staleChecker) witnesses(r int, before int64) (bool, []int) {
 	st := seenState{value: o.Value, version: o.Version}
 	memo := map[memoKey]bool{}
 	var ws []int
-	for _, w := range sc.writes[sc.ops[r].Key] {
+	for _, w := range sc.writesBefore(sc.ops[r].Key, before) {
 		if sc.produced(w, st, before, memo) {
 			ws = append(ws, w)
 		}
@@ -100,7 +108,7 @@ func (sc *staleChecker) witnesses(r int, before int64) (bool, []int) {
 // produced reports whether write w, called before `before`, could have left
 // the key in st, every write it builds on also called before `before`.
 func (sc *staleChecker) produced(w int, st seenState, before int64, memo map[memoKey]bool) bool {
-	op := sc.ops[w]
+	op := &sc.ops[w]
 	out := op.Output
 	switch {
 	case op.Call >= before, op.Kind == "cas" && out.OK != nil && !*out.OK:
@@ -140,7 +148,7 @@ func (sc *staleChecker) reachable(key string, st seenState, before int64, memo m
 	}
 	memo[k] = false // an append of "" leads back here: that path adds nothing
 	ok := *st.value == "" && k.version <= 0
-	for _, w := range sc.writes[key] {
+	for _, w := range sc.writesBefore(key, before) {
 		if ok {
 			break
 		}
@@ -153,14 +161,14 @@ func (sc *staleChecker) reachable(key string, st seenState, before int64, memo m
 // staleness counts the acknowledged writes read r missed (see
 // CheckStaleReads) and how long before r's call the oldest returned.
 func (sc *staleChecker) staleness(r int, ws []int) (int, int64) {
-	read := sc.ops[r]
+	read := &sc.ops[r]
 	latest := int64(math.MinInt64) // latest return of a possible producer; the initial state's is -inf
 	for _, w := range ws {
-		latest = max(latest, returnOrInf(sc.ops[w]))
+		latest = max(latest, returnOrInf(&sc.ops[w]))
 	}
 	behind, oldest := 0, int64(math.MaxInt64)
-	for _, w := range sc.writes[read.Key] {
-		op := sc.ops[w]
+	for _, w := range sc.writesBefore(read.Key, read.Call) { // a later call returned after read.Call
+		op := &sc.ops[w]
 		if op.Status != StatusOK || op.Return >= read.Call || !changedKey(op) {
 			continue
 		}
@@ -179,7 +187,18 @@ func (sc *staleChecker) staleness(r int, ws []int) (int, int64) {
 	return behind, read.Call - oldest
 }
 
-func returnOrInf(op Operation) int64 {
+// writesBefore is key's writes, or, when they are in call order, the prefix
+// of them called before `before` (the others cannot matter to a caller).
+func (sc *staleChecker) writesBefore(key string, before int64) []int {
+	ws := sc.writes[key]
+	if sc.unsorted[key] {
+		return ws
+	}
+	n, _ := slices.BinarySearchFunc(ws, before, func(w int, t int64) int { return cmp.Compare(sc.ops[w].Call, t) })
+	return ws[:n]
+}
+
+func returnOrInf(op *Operation) int64 {
 	if op.Status == StatusUnknown {
 		return math.MaxInt64
 	}
@@ -187,7 +206,7 @@ func returnOrInf(op Operation) int64 {
 }
 
 // changedKey: a write known to have changed the key.
-func changedKey(op Operation) bool {
+func changedKey(op *Operation) bool {
 	return op.Kind != "cas" || op.Output.OK != nil && *op.Output.OK
 }
 

@@ -156,10 +156,13 @@ func (q *Queue[T]) up(i int) bool {
 	return i != start
 }
 
-// down sifts heap[i] toward the leaves.
+// down sifts heap[i] toward the leaves. A node with all four children picks
+// the least in a tournament of three compares (no loop; the keys are unique,
+// so the least is the same whichever way it is found).
 func (q *Queue[T]) down(i int) {
-	n := len(q.heap)
-	e := q.heap[i]
+	h := q.heap
+	n := len(h)
+	e := h[i]
 	start := i
 	for {
 		c := 4*i + 1
@@ -167,20 +170,35 @@ func (q *Queue[T]) down(i int) {
 			break
 		}
 		m := c
-		for k := c + 1; k < c+4 && k < n; k++ {
-			if less(&q.heap[k], &q.heap[m]) {
-				m = k
+		if c+4 <= n {
+			ch := h[c : c+4 : c+4]
+			a, b := 0, 2
+			if less(&ch[1], &ch[0]) {
+				a = 1
+			}
+			if less(&ch[3], &ch[2]) {
+				b = 3
+			}
+			if less(&ch[b], &ch[a]) {
+				a = b
+			}
+			m = c + a
+		} else {
+			for k := c + 1; k < n; k++ {
+				if less(&h[k], &h[m]) {
+					m = k
+				}
 			}
 		}
-		if !less(&q.heap[m], &e) {
+		if !less(&h[m], &e) {
 			break
 		}
-		q.heap[i] = q.heap[m]
-		q.pos[q.heap[i].slot] = int32(i)
+		h[i] = h[m]
+		q.pos[h[i].slot] = int32(i)
 		i = m
 	}
 	if i != start {
-		q.heap[i] = e
+		h[i] = e
 		q.pos[e.slot] = int32(i)
 	}
 }

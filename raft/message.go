@@ -106,8 +106,11 @@ func (m Message) Clone() Message {
 }
 
 // CloneTo writes Clone's deep copy of m into dst (not m itself), without
-// the copies of the whole struct that returning it costs.
+// the copies of the whole struct that returning it costs. The array of
+// dst.Entries is reused if it has room (a pooled message's: its old
+// entries are overwritten); their data is always new.
 func (m *Message) CloneTo(dst *Message) {
+	ents := dst.Entries[:0]
 	*dst = *m
 	size := len(m.Context)
 	for _, e := range m.Entries {
@@ -118,7 +121,11 @@ func (m *Message) CloneTo(dst *Message) {
 		arena = make([]byte, 0, size)
 	}
 	if m.Entries != nil {
-		dst.Entries = make([]Entry, len(m.Entries))
+		if n := len(m.Entries); n > 0 && cap(ents) >= n {
+			dst.Entries = ents[:len(m.Entries)]
+		} else {
+			dst.Entries = make([]Entry, len(m.Entries))
+		}
 		for i, e := range m.Entries {
 			e.Data, arena = carve(arena, e.Data)
 			dst.Entries[i] = e

@@ -69,7 +69,8 @@ func (n *Node) bcastHeartbeat() {
 		if p != n.id {
 			// Never tell a follower to commit past what it is known to store.
 			c := min(n.prs[p].match, n.log.committed)
-			n.send(Message{To: p, Type: MsgHeartbeat, Commit: c, LeaseStamp: n.ticks, Context: cloneBytes(ctx)})
+			// ctx is shared, as entries' data are: a read's ctx is never written.
+			n.send(Message{To: p, Type: MsgHeartbeat, Commit: c, LeaseStamp: n.ticks, Context: ctx})
 		}
 	}
 }

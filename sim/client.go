@@ -18,16 +18,15 @@ type client struct {
 	id      int // 0-based; network id is w.clientNet(id)
 	rng     *prng.Rand
 	seq     uint64
-	op      *kv.Op // outstanding operation, nil if idle
-	hist    int    // its index in w.history
-	target  int    // host believed to lead, 1..N
-	attempt uint64 // wake generation: a wake with another value is stale
-	backoff bool   // the pending wake is a redirect, not a timeout
+	req     *request // outstanding operation and its read mode, nil if idle; sent as is (never written after)
+	hist    int      // its index in w.history
+	target  int      // host believed to lead, 1..N
+	attempt uint64   // wake generation: a wake with another value is stale
+	backoff bool     // the pending wake is a redirect, not a timeout
 	issued  int
 	seen    []string // per key: the last value this client saw
 	readPct uint64   // share of gets in this client's operations, in percent
 	spread  bool     // starts each operation at the next host (a round-robin balancer), not the leader it knows
-	mode    string   // the outstanding get's read mode (history Mode: "" through the log)
 	modes   []string // read modes this client mixes (Options.ReadModes)
 	modeW   []uint64 // their weights
 	modeRng *prng.Rand
@@ -67,7 +66,7 @@ func (c *client) wake(gen uint64) {
 	if gen != c.attempt {
 		return
 	}
-	if c.op == nil {
+	if c.req == nil {
 		c.issue()
 		return
 	}
@@ -90,16 +89,16 @@ func (c *client) issue() {
 	c.seq++
 	c.issued++
 	op := c.nextOp()
-	c.op = &op
-	c.mode = ""
+	mode := "" // a get's read mode (history Mode: "" through the log)
 	if op.Kind == kv.Get {
-		c.mode = c.pickMode()
+		mode = c.pickMode()
 	}
+	c.req = &request{op: op, mode: mode}
 	c.hist = len(w.history)
 	w.live.Invoke(w.now(), c.id, op.Kind.String()+" "+op.Key+" seq "+strconv.FormatUint(op.Seq, 10))
 	w.history = append(w.history, checker.Operation{
 		Client: c.id, Seq: op.Seq, Kind: op.Kind.String(), Key: op.Key, Value: op.Value, Expect: op.Expect,
-		Call: w.now(), Return: checker.NoReturn, Status: checker.StatusUnknown, Mode: c.mode,
+		Call: w.now(), Return: checker.NoReturn, Status: checker.StatusUnknown, Mode: mode,
 	})
 	c.sendOp()
 }
@@ -126,13 +125,13 @@ func (c *client) nextOp() kv.Op {
 
 func (c *client) sendOp() {
 	w := c.w
-	w.send(w.clientNet(c.id), c.target, packet{kind: pkReq, req: request{op: *c.op, mode: c.mode}})
+	w.send(w.clientNet(c.id), c.target, packet{kind: pkReq, req: c.req})
 	c.wakeAt(w.now() + w.o.ClientTimeoutNs)
 }
 
 // receive handles a host's answer.
 func (c *client) receive(r *response) {
-	if r == nil || c.op == nil || r.seq != c.op.Seq || r.result.Stale {
+	if r == nil || c.req == nil || r.seq != c.req.op.Seq || r.result.Stale {
 		return // an answer to an earlier attempt of a finished operation
 	}
 	w := c.w
@@ -155,14 +154,14 @@ func (c *client) complete(r *response) {
 	w := c.w
 	h := &w.history[c.hist]
 	h.Return, h.Status = w.now(), checker.StatusOK
-	h.Output, h.Node = outputOf(c.op.Kind, r), r.node
+	h.Output, h.Node = outputOf(c.req.op.Kind, r), r.node
 	w.live.Check(w.now()) // judges this op's deadline before it is cleared
 	w.live.Complete(w.now(), c.id)
 	w.stats.latencies = append(w.stats.latencies, h.Return-h.Call)
-	if k, err := strconv.Atoi(c.op.Key[1:]); err == nil && !r.guess {
+	if k, err := strconv.Atoi(c.req.op.Key[1:]); err == nil && !r.guess {
 		c.seen[k] = r.result.Value
 	}
-	c.op = nil
+	c.req = nil
 	c.wakeAt(w.now() + c.rng.Range(0, w.o.RequestGapNs))
 }
 

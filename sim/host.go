@@ -132,7 +132,7 @@ func (h *host) receive(p packet) {
 	case pkRaft:
 		h.node.Step(p.msg)
 	case pkReq:
-		h.handleRequest(&p.req)
+		h.handleRequest(p.req)
 	}
 	h.pump()
 }
@@ -291,7 +291,7 @@ func (h *host) handleRequest(r *request) {
 	w := h.w
 	if r.op.Kind == kv.Get && w.defects.readLocal && h.role == replica.Leader {
 		res := h.kv.Read(r.op.Key)
-		w.send(h.id, w.clientNet(int(r.op.Client)), packet{kind: pkResp, resp: response{seq: r.op.Seq, result: res, node: h.id}})
+		w.send(h.id, w.clientNet(int(r.op.Client)), packet{kind: pkResp, resp: &response{seq: r.op.Seq, result: res, node: h.id}})
 		return
 	}
 	if r.op.Kind == kv.Get && r.mode != "" {
@@ -300,20 +300,18 @@ func (h *host) handleRequest(r *request) {
 	}
 	prop, err := h.node.Propose(kv.Encode(r.op))
 	from := w.clientNet(int(r.op.Client))
-	var nl *replica.NotLeaderError
-	switch {
-	case errors.As(err, &nl):
-		w.send(h.id, from, packet{kind: pkResp, resp: response{seq: r.op.Seq, notLeader: true, leader: int(nl.Leader)}})
-		return
-	case err != nil:
-		return // dropped (too many uncommitted entries): the client retries
+	if err != nil {
+		if nl, ok := notLeaderOf(err); ok {
+			w.send(h.id, from, packet{kind: pkResp, resp: &response{seq: r.op.Seq, notLeader: true, leader: int(nl.Leader)}})
+		}
+		return // else dropped (too many uncommitted entries): the client retries
 	}
 	p := pendingReq{term: prop.Epoch, hash: prop.Hash, client: from, seq: r.op.Seq, write: r.op.Kind != kv.Get}
 	h.waiting[prop.Index] = p
 	if w.defects.ackBeforeCommit && p.write {
 		le := checker.LogEntry{Index: prop.Index, Term: prop.Epoch, Hash: prop.Hash}
 		h.w.inv.Ack(h.w.now(), h.id, le.Index, le.Term, le.Hash)
-		w.send(h.id, from, packet{kind: pkResp, resp: response{seq: p.seq, guess: true}}) // the write has not happened yet
+		w.send(h.id, from, packet{kind: pkResp, resp: &response{seq: p.seq, guess: true}}) // the write has not happened yet
 	}
 }
 
@@ -323,7 +321,7 @@ func (h *host) reply(p pendingReq, e checker.LogEntry, res kv.Result) {
 	if p.write {
 		h.w.inv.Ack(h.w.now(), h.id, e.Index, e.Term, e.Hash)
 	}
-	h.w.send(h.id, p.client, packet{kind: pkResp, resp: response{seq: p.seq, result: res, node: h.id}})
+	h.w.send(h.id, p.client, packet{kind: pkResp, resp: &response{seq: p.seq, result: res, node: h.id}})
 }
 
 // crash stops the process; unsynced writes are lost (a prefix survives if torn).
@@ -387,4 +385,13 @@ func (h *host) resume() {
 		h.receive(p)
 	}
 	h.pump()
+}
+
+// notLeaderOf is err's *replica.NotLeaderError, if it is one. Callers test
+// err != nil first: errors.As's target escapes to the heap, so this is
+// called only on the rare path.
+func notLeaderOf(err error) (*replica.NotLeaderError, bool) {
+	var nl *replica.NotLeaderError
+	ok := errors.As(err, &nl)
+	return nl, ok
 }

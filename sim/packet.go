@@ -6,12 +6,14 @@ import (
 )
 
 // packet is what the simulated network carries: a replica message between
-// hosts, or a client request or reply. kind says which part is set.
+// hosts, or a client request or reply. kind says which part is set. A
+// request or response is immutable once sent, so copies share it: the packet
+// stays 40 bytes, which the network and the slab copy on every delivery.
 type packet struct {
 	kind packetKind
 	msg  replica.Message
-	req  request
-	resp response
+	req  *request
+	resp *response
 }
 
 type packetKind uint8
@@ -39,7 +41,8 @@ type response struct {
 	node      int  // host that served the operation (0: a redirect)
 }
 
-// Clone implements simnet.Message: a deep copy, no slice shared.
+// Clone implements simnet.Message: a deep copy, no slice shared (a request
+// or response holds no slice and is never written after it is sent).
 func (p packet) Clone() packet {
 	if p.kind == pkRaft {
 		p.msg = p.msg.Clone()

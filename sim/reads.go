@@ -2,7 +2,6 @@ package sim
 
 import (
 	"encoding/binary"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -151,13 +150,11 @@ func (h *host) leaseRead(from int, op kv.Op, idx uint64) {
 func (h *host) readIndex(from int, op kv.Op) {
 	ctx := readCtx(from, op.Seq)
 	err := h.node.ReadIndex([]byte(ctx))
-	var nl *replica.NotLeaderError
-	switch {
-	case errors.As(err, &nl):
-		h.w.send(h.id, from, packet{kind: pkResp, resp: response{seq: op.Seq, notLeader: true, leader: int(nl.Leader)}})
-		return
-	case err != nil:
-		return // already pending, or too many: the pending one answers, or the client retries
+	if err != nil {
+		if nl, ok := notLeaderOf(err); ok {
+			h.w.send(h.id, from, packet{kind: pkResp, resp: &response{seq: op.Seq, notLeader: true, leader: int(nl.Leader)}})
+		}
+		return // else already pending, or too many: the pending one answers, or the client retries
 	}
 	h.reads = slices.DeleteFunc(h.reads, func(p pendingRead) bool { return p.ctx == ctx && !p.ready })
 	if len(h.reads) >= maxHostReads {
@@ -197,7 +194,7 @@ func (h *host) dropReads(term uint64, role replica.Role) {
 }
 
 func (h *host) answerRead(client int, seq uint64, key string) {
-	h.w.send(h.id, client, packet{kind: pkResp, resp: response{seq: seq, result: h.kv.Read(key), node: h.id}})
+	h.w.send(h.id, client, packet{kind: pkResp, resp: &response{seq: seq, result: h.kv.Read(key), node: h.id}})
 }
 
 // leaseMarginTicks is raft's LeaseMarginTicks for an election timeout of et

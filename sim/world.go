@@ -174,7 +174,7 @@ func (w *world) deliver(at int64, slot uint32) {
 	}
 	traceRecv(line, p)
 	if to >= len(w.hosts) {
-		w.clients[to-len(w.hosts)].receive(&p.resp)
+		w.clients[to-len(w.hosts)].receive(p.resp)
 		return
 	}
 	w.hosts[to].receive(p)

@@ -191,6 +191,7 @@ func runSweep(ctx context.Context, hard <-chan struct{}, cfg sweepConfig, stdout
 	if err := cfg.opts.Draw(cfg.seeds.At(0)).Validate(); err != nil {
 		return exitUsage, usagef("bad option: %v", err)
 	}
+	limitSweep(cfg.jobs)
 	rep := newReporter(cfg, stdout, stderr)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()

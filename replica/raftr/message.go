@@ -9,8 +9,9 @@ import (
 // views (view points into raft's outbox, valid until Advance, so handing
 // them out copies nothing); a clone owns its copy in m. pool is the node
 // whose free list a clone's struct comes from (nil: allocate); Step returns
-// a delivered message to the receiver's list. Only the struct is reused: a
-// clone always gets fresh entries and data, which raft may keep.
+// a delivered message to the receiver's list. The struct and its Entries
+// array are reused (raft copies the entries of a stepped message into its
+// log and keeps only their data); a clone always gets fresh data.
 type message struct {
 	m    raft.Message
 	view *raft.Message
@@ -25,8 +26,12 @@ func (x *message) msg() *raft.Message {
 	return &x.m
 }
 
-// maxFreeMessages bounds a node's free list of message structs.
-const maxFreeMessages = 1024
+// maxFreeMessages bounds a node's free list of message structs, and
+// maxPooledEntries the Entries array one of them keeps (64 B an entry).
+const (
+	maxFreeMessages  = 1024
+	maxPooledEntries = 64
+)
 
 func (x *message) Clone() replica.Message {
 	var c *message
@@ -44,7 +49,12 @@ func (x *message) Clone() replica.Message {
 // Ready's: never).
 func (r *node) recycle(x *message) {
 	if x.view == nil && len(r.free) < maxFreeMessages {
-		*x = message{} // nothing reachable from the list
+		ents := x.m.Entries
+		if cap(ents) > maxPooledEntries {
+			ents = nil
+		}
+		clear(ents[:cap(ents)]) // nothing reachable from the list (the data is raft's now)
+		*x = message{m: raft.Message{Entries: ents[:0]}}
 		r.free = append(r.free, x)
 	}
 }

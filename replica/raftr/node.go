@@ -65,6 +65,9 @@ var stepTypes = [...]raft.ConfChangeType{replica.AddVoter: raft.ConfAddVoter,
 
 // notLeader maps raft's *NotLeaderError to the contract's.
 func notLeader(err error) error {
+	if err == nil {
+		return nil // before errors.As, whose target escapes to the heap
+	}
 	var nl *raft.NotLeaderError
 	if errors.As(err, &nl) {
 		return &replica.NotLeaderError{Leader: nl.Leader}
@@ -93,13 +96,7 @@ func (r *node) Ready() replica.Ready {
 		r.appended = appendLogEntries(r.appended[:0], rd.Entries)
 		out.Appended = r.appended
 	}
-	r.buf, r.msgs = r.buf[:0], r.msgs[:0]
-	for i := range rd.Messages {
-		r.buf = append(r.buf, message{view: &rd.Messages[i], pool: r})
-	}
-	for i := range r.buf {
-		r.msgs = append(r.msgs, &r.buf[i])
-	}
+	r.views(rd.Messages)
 	out.Messages = r.msgs
 	if len(rd.CommittedEntries) > 0 {
 		r.committed = r.committed[:0]
@@ -112,6 +109,21 @@ func (r *node) Ready() replica.Ready {
 		out.Reads = append(out.Reads, replica.ReadState{Index: s.Index, Ctx: s.Ctx})
 	}
 	return out
+}
+
+// views sets r.msgs to views of msgs. A view's struct is set in place: it
+// uses only view and pool (m stays zero), and appending a whole message
+// (raft.Message inside) per view cost more than the rest of Ready.
+func (r *node) views(msgs []raft.Message) {
+	if n := len(msgs); cap(r.buf) < n {
+		r.buf = make([]message, n)
+	}
+	r.buf, r.msgs = r.buf[:len(msgs)], r.msgs[:0]
+	for i := range msgs {
+		v := &r.buf[i]
+		v.view, v.pool = &msgs[i], r
+		r.msgs = append(r.msgs, v)
+	}
 }
 
 // entry converts a committed entry; a configuration entry moves r.conf.
