@@ -95,7 +95,13 @@ func (r *node) Ready() replica.Ready {
 	}
 	r.buf, r.msgs = r.buf[:0], r.msgs[:0]
 	for i := range rd.Messages {
-		r.buf = append(r.buf, message{view: &rd.Messages[i], pool: r})
+		m := &rd.Messages[i]
+		if m.Type == raft.MsgSnap && len(m.Snapshot.Data) > snapshotChunkBytes {
+			// The core promised chunks of at most MaxSnapshotChunkBytes.
+			panic(fmt.Sprintf("raft: invariant broken: snapshot chunk of %d bytes to %d, MaxSnapshotChunkBytes %d",
+				len(m.Snapshot.Data), m.To, snapshotChunkBytes))
+		}
+		r.buf = append(r.buf, message{view: m, pool: r})
 	}
 	for i := range r.buf {
 		r.msgs = append(r.msgs, &r.buf[i])
