@@ -83,3 +83,14 @@ func symmetricDiff(a, b []int) []int {
 	}
 	return out
 }
+
+// CheckLearnerCampaign: a node no configuration change ever asked to make a
+// voter (a learner or spare) campaigned.
+const CheckLearnerCampaign = "learner-campaign"
+
+// LearnerCampaigned reports that node, never a voter nor asked to become
+// one, campaigned (or took the lead) in epoch (CheckLearnerCampaign).
+func (c *Invariants) LearnerCampaigned(atNs int64, node int, epoch uint64, role string) {
+	c.fail(CheckLearnerCampaign, atNs, []int{node}, "node %d became %s in term %d, but no configuration change ever asked to make it a voter",
+		node, role, epoch)
+}

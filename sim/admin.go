@@ -39,6 +39,7 @@ type operator struct {
 	turn     int         // which request a poll offers first
 	armed    bool        // a poll event is queued
 	member   []bool      // hosts that have been in a configuration, by id
+	mayVote  []bool      // hosts that were voters or asked to be, by id (campaign.go; nil until first used)
 	retiring []bool      // hosts whose removal committed, by id
 	retired  []bool      // hosts shut down after their removal, by id
 	confIdx  uint64      // index of the newest configuration entry applied anywhere
@@ -214,6 +215,7 @@ func (w *world) operatorStep(i int) bool {
 		w.inv.MembershipFailed(w.now(), l, "change "+desc+" committed at index "+strconv.FormatUint(r.lastIdx, 10)+
 			" by leader "+strconv.Itoa(l)+" without effect: the configuration still asks for it")
 	}
+	w.askedVoters(cc)
 	idx, err := h.node.ChangeConfig(cc)
 	line := w.tr.Begin(w.now(), l, "operator").Str("propose", desc)
 	switch {

@@ -120,8 +120,14 @@ func (r *node) views(msgs []raft.Message) {
 	}
 	r.buf, r.msgs = r.buf[:len(msgs)], r.msgs[:0]
 	for i := range msgs {
+		m := &msgs[i]
+		if m.Type == raft.MsgSnap && len(m.Snapshot.Data) > snapshotChunkBytes {
+			// The core promised chunks of at most MaxSnapshotChunkBytes.
+			panic(fmt.Sprintf("raft: invariant broken: snapshot chunk of %d bytes to %d, MaxSnapshotChunkBytes %d",
+				len(m.Snapshot.Data), m.To, snapshotChunkBytes))
+		}
 		v := &r.buf[i]
-		v.view, v.pool = &msgs[i], r
+		v.view, v.pool = m, r
 		r.msgs = append(r.msgs, v)
 	}
 }

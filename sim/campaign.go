@@ -1,0 +1,49 @@
+package sim
+
+import "github.com/faultline-sim/faultline/replica"
+
+// The learner-campaign check. A learner never campaigns (thesis §4.2.1;
+// etcd-io/raft's promotable): only a voter of some configuration may.
+// The world cannot see every configuration a log holds, so it keeps a
+// superset of the hosts that may ever be voters: the initial voters and
+// every node a membership change asked to add as a voter, whether the
+// leader took the change or not. A host outside it (a spare that joined as
+// a learner and was never promoted) that becomes a candidate or a leader
+// breaks the rule. Before its own AddLearner entry commits, such a learner
+// holds an uncommitted configuration, the case a campaign rule that looks
+// only at "a change is pending" gets wrong (make mutate: election.go:24).
+
+// mayVote is the set of hosts that may be voters, by id; it starts as the
+// initial voters 1..Nodes (made on first use: hosts boot before the operator).
+func (w *world) mayVote() []bool {
+	if w.op.mayVote == nil {
+		w.op.mayVote = make([]bool, len(w.hosts))
+		for i := 1; i <= w.o.Nodes && i < len(w.hosts); i++ {
+			w.op.mayVote[i] = true
+		}
+	}
+	return w.op.mayVote
+}
+
+// askedVoters marks the nodes change cc asks to make voters.
+func (w *world) askedVoters(cc replica.ConfigChange) {
+	may := w.mayVote()
+	for _, s := range cc.Steps {
+		if s.Type == replica.AddVoter && s.Node < uint64(len(may)) {
+			may[s.Node] = true
+		}
+	}
+}
+
+// checkCampaign fails a host that campaigns or leads without ever having
+// been asked to be a voter.
+func (w *world) checkCampaign(h *host, s replica.RoleChange) {
+	if s.Role == replica.Follower || h.role == s.Role || w.mayVote()[h.id] {
+		return
+	}
+	role := "candidate"
+	if s.Role == replica.Leader {
+		role = "leader"
+	}
+	w.inv.LearnerCampaigned(w.now(), h.id, s.Epoch, role)
+}
