@@ -31,7 +31,7 @@ func (n *Node) onPrepare(m Message) {
 			r.Slots = append(r.Slots, *s)
 		}
 	}
-	n.reply(r, Observation{Kind: ObsPromise, Node: n.self(), Ballot: m.Ballot})
+	n.reply(r, Observation{Kind: ObsPromise, Node: n.self(), Ballot: m.Ballot, Index: n.ticks})
 }
 
 // follow makes the node a follower of lead, its election timer restarted.
@@ -59,7 +59,7 @@ func (n *Node) onAccept(m Message) {
 	if m.Ballot >= n.promised {
 		n.persistPromise(m.Ballot)
 		n.follow(m.From)
-		n.holdLease()
+		n.holdLease(m.Ballot)
 	}
 	r := Message{Type: MsgAccepted, To: m.From, Ballot: m.Ballot}
 	var obs []Observation
@@ -100,7 +100,7 @@ func (n *Node) onHeartbeat(m Message) {
 	}
 	n.persistPromise(m.Ballot)
 	n.follow(m.From)
-	n.holdLease()
+	n.holdLease(m.Ballot)
 	n.learnCommit(m.Ballot, m.Commit)
 	n.send(Message{Type: MsgHeartbeatResp, To: m.From, Ballot: m.Ballot, Commit: n.commit, Index: m.Index, Stamp: m.Stamp})
 }

@@ -13,11 +13,22 @@ package paxos
 // (the same argument as our Raft's lease); the "-1" covers the phase
 // between two nodes' ticks.
 
-// holdLease starts (or restarts) the acceptor's lease for its leader.
-func (n *Node) holdLease() {
-	if n.cfg.Lease {
-		n.lease = n.cfg.ElectionTicks
+// holdLease starts (or restarts) the acceptor's lease for the leader of
+// ballot b (0 at boot: the fence refuses every proposer) and tells the
+// checker until which tick it holds. The boot fence's observation goes out
+// with the first Ready the node has for other reasons (fence), ahead of
+// any promise, so a boot alone makes no Ready.
+func (n *Node) holdLease(b Ballot) {
+	if !n.cfg.Lease {
+		return
 	}
+	n.lease = n.cfg.ElectionTicks
+	o := Observation{Kind: ObsLease, Node: n.self(), Ballot: b, Index: n.ticks + uint64(n.cfg.ElectionTicks)}
+	if b == 0 {
+		n.fence = &o
+		return
+	}
+	n.observe(o)
 }
 
 // LeaseRead returns the read index a leader's lease vouches for now; ok

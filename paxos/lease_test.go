@@ -115,3 +115,24 @@ func TestLease_OffNeverVouches(t *testing.T) {
 	_, ok := n.LeaseRead()
 	require.False(t, ok)
 }
+
+// The lease observations: the boot fence rides on the first Ready ahead of
+// everything, an acked heartbeat reports the tick its lease ends at, and a
+// granted Prepare the tick it was granted.
+func TestLeaseObservations(t *testing.T) {
+	n := leaseNode(t, 2, lateRand{})
+	require.False(t, n.HasReady(), "a boot alone makes no Ready")
+	n.Step(Message{Type: MsgHeartbeat, From: 1, To: 2, Ballot: MakeBallot(1, 1)})
+	rd := n.Ready()
+	require.Equal(t, []Observation{
+		{Kind: ObsLease, Node: 2, Index: 10},
+		{Kind: ObsLease, Node: 2, Ballot: MakeBallot(1, 1), Index: 10},
+	}, rd.Observations)
+	n.Advance()
+	for range 10 {
+		n.Tick()
+	}
+	n.Step(Message{Type: MsgPrepare, From: 3, To: 2, Ballot: MakeBallot(2, 3), Index: 1})
+	rd = n.Ready()
+	require.Equal(t, []Observation{{Kind: ObsPromise, Node: 2, Ballot: MakeBallot(2, 3), Index: 10}}, rd.Observations)
+}

@@ -30,8 +30,9 @@ type Node struct {
 
 	elapsed, timeout int // ticks since the leader was heard (or the campaign began); randomized bound
 	hbElapsed        int
-	ticks            uint64 // ticks since boot: the leader's lease clock
-	lease            int    // ticks left in which Prepares from all but lead are refused (Config.Lease)
+	ticks            uint64       // ticks since boot: the leader's lease clock
+	lease            int          // ticks left in which Prepares from all but lead are refused (Config.Lease)
+	fence            *Observation // the boot fence's ObsLease, until a Ready carries it
 	cand             candidate
 	ldr              leader
 
@@ -65,7 +66,7 @@ func New(cfg Config) (*Node, error) {
 		n.maxRound = max(n.maxRound, s.Ballot.Round())
 	}
 	n.prev = SoftState{Role: Follower, Ballot: n.promised}
-	n.holdLease() // it may have acked a heartbeat a leader's lease counts on before it crashed
+	n.holdLease(0) // it may have acked a heartbeat a leader's lease counts on before it crashed
 	n.advanceCommit()
 	n.resetTimer()
 	return n, nil

@@ -53,7 +53,7 @@ func (n *Node) campaign() {
 			own.Slots = append(own.Slots, *s)
 		}
 	}
-	n.observe(Observation{Kind: ObsPromise, Node: n.self(), Ballot: b})
+	n.observe(Observation{Kind: ObsPromise, Node: n.self(), Ballot: b, Index: n.ticks})
 	n.gather(own)
 }
 

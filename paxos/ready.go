@@ -77,6 +77,10 @@ func (n *Node) Ready() Ready {
 		return rd
 	}
 	rd := Ready{Slots: o.slots, Snapshot: o.snap, Messages: o.msgs, Observations: o.obs, Reads: o.reads}
+	if n.fence != nil { // ahead of every observation of this incarnation
+		rd.Observations = append([]Observation{*n.fence}, o.obs...)
+		n.fence = nil
+	}
 	if o.promisedDirty {
 		rd.Promised = n.promised
 	}

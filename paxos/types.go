@@ -92,9 +92,14 @@ type Ready struct {
 type ObsKind uint8
 
 const (
-	ObsPromise ObsKind = iota + 1 // Node promised Ballot (a granted Promise left)
+	ObsPromise ObsKind = iota + 1 // Node promised Ballot at tick Index (its ticks since boot; a granted Promise left)
 	ObsAccept                     // Node accepted Value at (Index, Ballot) (an Accepted left)
 	ObsChosen                     // Node learned Value chosen at Index
+	// ObsLease (Config.Lease only): Node refuses the Prepares of every
+	// proposer but the one of Ballot (0: all, the boot fence) until its tick
+	// count reaches Index: it acked that leader's heartbeat or Accept (or
+	// booted) ElectionTicks before.
+	ObsLease
 )
 
 // Observation is a fact a Ready's replies vouch for.

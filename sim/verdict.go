@@ -46,6 +46,8 @@ func (w *world) result() *Result {
 				v = &c
 			}
 			r.fail(Liveness, v)
+		} else if v := w.catchUpCheck(); v != nil {
+			r.fail(Liveness, v)
 		}
 	}
 	return r

@@ -80,6 +80,7 @@ type world struct {
 	history   []checker.Operation
 	rt        *runtimeFaults     // the run-time fault executors
 	op        operator           // membership requests
+	catch     catchUp            // the quiet phase's catch-up check (catchup.go)
 	linkOpts  simnet.LinkOptions // every link's options when no fault changes them
 }
 
@@ -149,6 +150,7 @@ func (w *world) handle(at int64, ev event) {
 	case evQuiet:
 		w.tr.Begin(at, 0, "quiet").End()
 		w.live.QuietStart(at)
+		w.catchUpStart()
 	case evRetire:
 		w.retire(ev.node)
 	case evOperator:

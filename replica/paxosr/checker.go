@@ -16,13 +16,15 @@ const (
 	CheckChosen      = "paxos-chosen"       // a node learns only the chosen value
 	CheckDurable     = "paxos-durable"      // a promise or accept survives a crash
 	CheckPromise     = "paxos-promise"      // a Prepare is granted only above every ballot promised
+	CheckLease       = "paxos-lease"        // no other proposer's Prepare is granted in a leader's lease
 )
 
 // NewChecker implements replica.CheckedProtocol.
 func (Protocol) NewChecker(nodes int) replica.Checker {
 	return &checker{nodes: nodes, quorum: nodes/2 + 1, accepts: map[slotBallot]accepted{},
 		chosen: map[uint64]valueAt{}, learned: map[uint64]valueAt{},
-		promised: make([]paxos.Ballot, nodes+1), bound: make([]paxos.Ballot, nodes+1), vouched: make([]map[uint64]paxos.Ballot, nodes+1)}
+		promised: make([]paxos.Ballot, nodes+1), bound: make([]paxos.Ballot, nodes+1), vouched: make([]map[uint64]paxos.Ballot, nodes+1),
+		leaseEnd: make([]uint64, nodes+1), leaseBy: make([]uint64, nodes+1)}
 }
 
 // checker holds what the nodes' durable replies vouched for: promises and
@@ -36,6 +38,8 @@ type checker struct {
 	promised      []paxos.Ballot            // by node: highest promise vouched
 	bound         []paxos.Ballot            // by node: highest ballot promised or accepted
 	vouched       []map[uint64]paxos.Ballot // by node: slot -> highest accept vouched
+	leaseEnd      []uint64                  // by node: tick (since its boot) its acceptor lease ends at; 0 none
+	leaseBy       []uint64                  // by node: the leader the lease is for (0: none, the boot fence)
 	first         *replica.Violation
 }
 
@@ -74,7 +78,10 @@ func (c *checker) Durable(atNs int64, node uint64, obs []any) {
 		}
 		switch o.Kind {
 		case paxos.ObsPromise:
+			c.inLease(atNs, o)
 			c.promise(atNs, o)
+		case paxos.ObsLease:
+			c.leaseEnd[node], c.leaseBy[node] = o.Index, o.Ballot.Node()
 		case paxos.ObsAccept:
 			c.bound[node] = max(c.bound[node], o.Ballot)
 			c.accept(atNs, o)
@@ -95,6 +102,22 @@ func (c *checker) promise(atNs int64, o paxos.Observation) {
 	}
 	c.promised[o.Node] = max(c.promised[o.Node], o.Ballot)
 	c.bound[o.Node] = max(c.bound[o.Node], o.Ballot)
+}
+
+// inLease checks the acceptor's lease (leases on): a node that acked a
+// leader's heartbeat or Accept, or booted, grants no Prepare of another
+// proposer for ElectionTicks of its own ticks, so a leader whose majority
+// acked it recently may answer reads alone. The lease comes from the
+// node's ObsLease (the tick it ends at), the grant's tick from ObsPromise.
+func (c *checker) inLease(atNs int64, o paxos.Observation) {
+	if o.Index < c.leaseEnd[o.Node] && o.Ballot.Node() != c.leaseBy[o.Node] {
+		nodes := []uint64{o.Node}
+		if c.leaseBy[o.Node] != 0 {
+			nodes = append(nodes, c.leaseBy[o.Node])
+		}
+		c.fail(CheckLease, atNs, nodes, "node %d granted a Prepare of ballot %s at its tick %d, in the lease it holds for node %d (0: its boot fence) until tick %d",
+			o.Node, ballot(o.Ballot), o.Index, c.leaseBy[o.Node], c.leaseEnd[o.Node])
+	}
 }
 
 // accept records node's accept; a majority in one ballot chooses the value.
@@ -163,6 +186,7 @@ func (c *checker) Restarted(atNs int64, node uint64, rec replica.Recovered) {
 	if !ok {
 		panic(fmt.Sprintf("paxosr: checker: node %d recovered state %T", node, rec.State))
 	}
+	c.leaseEnd[node], c.leaseBy[node] = 0, 0 // its ticks start again; the boot fence comes with its first Ready
 	if st.Promised < c.promised[node] {
 		c.fail(CheckDurable, atNs, []uint64{node}, "node %d restarted with promise %s, but it had promised %s",
 			node, ballot(st.Promised), ballot(c.promised[node]))

@@ -141,3 +141,28 @@ func TestCheckerPromiseBelowAccept(t *testing.T) {
 	feed(c, 3, obs(paxos.ObsPromise, 3, 0, b(5, 1), paxos.Value{}))
 	require.Equal(t, CheckPromise, c.Violation().Check, "an accept of 5.2 promised it")
 }
+
+// The acceptor's lease: after acking leader 1 at tick 10 (lease to tick 20)
+// node 2 may grant leader 1's own new ballot, or anyone's from tick 20 on,
+// but not node 3's before; after a restart the boot fence refuses everyone.
+func TestCheckerPrepareInLease(t *testing.T) {
+	c := newChecker()
+	feed(c, 2, obs(paxos.ObsLease, 2, 20, b(1, 1), paxos.Value{}))
+	feed(c, 2, obs(paxos.ObsPromise, 2, 15, b(2, 1), paxos.Value{}))
+	feed(c, 2, obs(paxos.ObsPromise, 2, 20, b(3, 3), paxos.Value{}))
+	require.Nil(t, c.Violation())
+	feed(c, 2, obs(paxos.ObsLease, 2, 30, b(3, 3), paxos.Value{}))
+	feed(c, 2, obs(paxos.ObsPromise, 2, 29, b(4, 1), paxos.Value{}))
+	v := c.Violation()
+	require.NotNil(t, v)
+	require.Equal(t, CheckLease, v.Check)
+	require.Equal(t, []uint64{2, 3}, v.Nodes)
+
+	c = newChecker()
+	c.Restarted(0, 2, replica.Recovered{State: paxos.State{}})
+	feed(c, 2, obs(paxos.ObsLease, 2, 10, 0, paxos.Value{}), obs(paxos.ObsPromise, 2, 10, b(1, 3), paxos.Value{}))
+	require.Nil(t, c.Violation(), "the fence ends at tick 10")
+	c.Restarted(0, 2, replica.Recovered{State: paxos.State{Promised: b(1, 3)}})
+	feed(c, 2, obs(paxos.ObsLease, 2, 10, 0, paxos.Value{}), obs(paxos.ObsPromise, 2, 9, b(2, 1), paxos.Value{}))
+	require.Equal(t, CheckLease, c.Violation().Check)
+}
