@@ -16,7 +16,7 @@ import (
 // A sweep lowers the limit to what its workers need (sweepMemLimit): at
 // GOGC=400 the heap grows to 5x a seed's live heap, and a seed with a large
 // one (up to 40-70 MiB) left the resident set at several times its usual
-// size (seeds 1-5000 -j 2: peak 289 MiB under the 2 GiB limit, 195 MiB
+// size (seeds 1-5000 -j 2: peak 305 MiB under the 2 GiB limit, 195 MiB
 // under 192 MiB, at the same CPU time). Under the limit the collector runs
 // sooner for such a seed and the scavenger returns what exceeds it.
 const (
