@@ -3,6 +3,7 @@ package raftr
 import (
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/faultline-sim/faultline/raft"
 	"github.com/faultline-sim/faultline/replica"
@@ -85,6 +86,7 @@ func (r *node) Ready() replica.Ready {
 	if s := rd.SoftState; s != nil {
 		out.Role = &replica.RoleChange{Role: role(s.Role), Epoch: r.n.Status().Term, Lead: s.Lead}
 	}
+	r.checkMustSync(&rd)
 	if !rd.Snapshot.IsEmpty() {
 		r.d.installSnapshot(rd.Snapshot)
 		m := rd.Snapshot.Metadata
@@ -108,6 +110,7 @@ func (r *node) Ready() replica.Ready {
 	for _, s := range rd.ReadStates {
 		out.Reads = append(out.Reads, replica.ReadState{Index: s.Index, Ctx: s.Ctx})
 	}
+	r.checkStepDown()
 	return out
 }
 
@@ -130,6 +133,34 @@ func (r *node) views(msgs []raft.Message) {
 		v.view, v.pool = m, r
 		r.msgs = append(r.msgs, v)
 	}
+}
+
+// checkMustSync asserts the Ready contract the world relies on for
+// durability: entries, a snapshot, or a new term or vote must be synced
+// before the messages leave (MustSync). The world syncs every Ready, so a
+// MustSync missing where it is due would otherwise go unseen (make mutate:
+// raft/ready.go:76). Called before the disk takes rd's hard state.
+func (r *node) checkMustSync(rd *raft.Ready) {
+	hs := rd.HardState
+	due := len(rd.Entries) > 0 || !rd.Snapshot.IsEmpty() ||
+		(!hs.IsEmpty() && (hs.Term != r.d.hard.Term || hs.Vote != r.d.hard.Vote))
+	if due && !rd.MustSync {
+		panic(fmt.Sprintf("raft: invariant broken: a Ready with %d entries, snapshot %d, hard state %+v (persisted %+v) does not ask to sync",
+			len(rd.Entries), rd.Snapshot.Metadata.Index, hs, r.d.hard))
+	}
+}
+
+// checkStepDown asserts the core's rule that a leader the newest
+// configuration removes leads only until that configuration commits
+// (thesis §4.2.2), the step down happening in the step that commits it.
+func (r *node) checkStepDown() {
+	st := r.n.Status()
+	if st.Role != raft.Leader || st.ConfigIndex > st.Commit ||
+		slices.Contains(st.Config.Voters, st.ID) || slices.Contains(st.Config.VotersOutgoing, st.ID) {
+		return
+	}
+	panic(fmt.Sprintf("raft: invariant broken: leader %d of term %d still leads after configuration %d without it committed (commit %d)",
+		st.ID, st.Term, st.ConfigIndex, st.Commit))
 }
 
 // entry converts a committed entry; a configuration entry moves r.conf.
