@@ -48,6 +48,7 @@ type Defects struct {
 	ApplyPastHole           bool // a slot not chosen below a chosen one is applied as a no-op
 	ReplyBeforeDurable      bool // Promise and Accepted replies leave before the state they vouch for is durable
 	PrepareInLease          bool // acceptor grants a Prepare while in a leader's lease (leases on)
+	CatchUpEmpty            bool // the leader's catch-up Commit carries none of the chosen slots a lagging acceptor lacks
 }
 
 // MaxNodeID is the largest node id: ids fit the ballot's low byte and a

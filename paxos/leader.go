@@ -103,6 +103,9 @@ func (n *Node) catchUp(p, peerCommit uint64) {
 		return
 	}
 	hi := min(n.commit, peerCommit+uint64(n.cfg.MaxEntriesPerMsg))
+	if n.d.CatchUpEmpty {
+		hi = peerCommit // the defect: the Commit carries no slot
+	}
 	m := Message{Type: MsgCommit, To: p, Ballot: n.promised, Commit: n.commit}
 	for i := peerCommit + 1; i <= hi; i++ {
 		s, _ := n.slot(i)
