@@ -35,9 +35,13 @@ func (n *Node) campaign(pre bool) {
 	} else {
 		n.becomeCandidate()
 	}
-	n.poll(n.id, true)
+	if pre {
+		n.poll(n.id, true) // a pre-vote changes no durable state
+	} else {
+		n.selfVote = n.term // counted when durable (see advance): we never lead on a vote a crash may undo
+	}
 	if n.role != role {
-		return // a single-node cluster decides on its own vote
+		return // a single-node cluster decides on its own pre-vote
 	}
 	last, lastTerm := n.log.lastIndex(), n.log.lastTerm()
 	for _, p := range n.log.conf().members {

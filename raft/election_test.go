@@ -106,14 +106,39 @@ func TestPreVote_TimeoutStartsPreVote(t *testing.T) {
 	require.Equal(t, uint64(0), n.term)
 }
 
-// A single-node cluster elects itself at once, through Pre-Vote too.
+// A single-node cluster elects itself through Pre-Vote too, once the Ready
+// carrying its term and own vote is durable (Advanced), not before.
 func TestSingleNodeElectsItself(t *testing.T) {
 	n := newTestNode(t, 1, ids(1), withPreVote)
 	n.Campaign()
+	require.Equal(t, Candidate, n.role, "the vote is not durable yet")
+	rd := persist(t, n)
+	require.Equal(t, HardState{Term: 1, Vote: 1}, rd.HardState)
+	require.True(t, rd.MustSync)
 	require.Equal(t, Leader, n.role)
 	idx, _, err := n.Propose([]byte("x"))
 	require.NoError(t, err)
 	require.Equal(t, idx, n.log.committed)
+}
+
+// A crash that loses a single-node candidate's unsynced vote leaves it to
+// win that term afresh: it never led in it, so no term has two leaders and
+// no (index, term) two entries (seed 14860: it led term 4 twice, writing a
+// different entry 671 each time).
+func TestSingleNodeNeverLeadsOnLostVote(t *testing.T) {
+	s := NewMemoryStorage()
+	n, err := NewNode(testConfig(1, ids(1), s))
+	require.NoError(t, err)
+	n.Campaign()
+	rd := n.Ready()
+	require.Equal(t, Candidate, n.role)
+	require.Empty(t, rd.Messages)
+	// Crash here: rd is never persisted. The restarted node campaigns in term 1 again.
+	n, err = NewNode(testConfig(1, ids(1), s))
+	require.NoError(t, err)
+	campaignPersisted(t, n)
+	require.Equal(t, Leader, n.role)
+	require.Equal(t, uint64(1), n.term)
 }
 
 func TestDefect_VoteAnyLog(t *testing.T) {
@@ -140,7 +165,8 @@ func TestDefect_StaleReply(t *testing.T) {
 		n := electedLeader(t, 3)
 		n.cfg.Defects.StaleReply = defect
 		n.becomeFollower(2, 0)
-		n.Campaign()
+		readMsgs(t, n)
+		campaignPersisted(t, n)
 		require.NoError(t, n.Step(Message{Type: MsgVoteResp, From: 2, To: 1, Term: 3}))
 		require.Equal(t, Leader, n.role)
 		require.NoError(t, n.Step(Message{Type: MsgAppResp, From: 3, To: 1, Term: 1, Index: 2}))

@@ -85,6 +85,14 @@ func persist(t tb, n *Node) Ready {
 	return rd
 }
 
+// campaignPersisted starts an election and persists the Ready carrying the
+// candidate's term and own vote, as a host does before the vote requests
+// leave: the candidate's own vote counts only then.
+func campaignPersisted(t tb, n *Node) {
+	n.Campaign()
+	persist(t, n)
+}
+
 // save writes rd to n's MemoryStorage (steps 1-2 of the Ready contract).
 func save(t tb, n *Node, rd Ready) {
 	s := n.cfg.Storage.(*MemoryStorage)

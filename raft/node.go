@@ -31,6 +31,9 @@ type Node struct {
 	readStates []ReadState // confirmed reads, handed out by Ready
 	snapChunks snapAssembly
 
+	// selfVote: a candidate's term whose own vote is not yet counted; it
+	// counts once a Ready carrying that term and vote is Advanced (durable).
+	selfVote     uint64
 	readyPending bool      // a Ready was handed out and not yet Advanced
 	prevHard     HardState // last HardState handed out
 	prevSoft     SoftState

@@ -21,7 +21,7 @@ func TestPaper_5_1_HigherTermRevertsToFollower(t *testing.T) {
 			case Candidate:
 				n.Campaign()
 			case Leader:
-				n.Campaign()
+				campaignPersisted(t, n)
 				require.NoError(t, n.Step(Message{Type: MsgVoteResp, From: 2, To: 1, Term: 1}))
 			}
 			require.Equal(t, role, n.role)
@@ -94,7 +94,7 @@ func TestPaper_5_2_CandidateNeedsMajority(t *testing.T) {
 	}
 	for i, tt := range tests {
 		n := newTestNode(t, 1, ids(tt.size))
-		n.Campaign()
+		campaignPersisted(t, n)
 		for _, id := range ids(tt.size) {
 			if g, ok := tt.grants[id]; ok {
 				require.NoError(t, n.Step(Message{Type: MsgVoteResp, From: id, To: 1, Term: 1, Reject: !g}))
@@ -329,7 +329,7 @@ func TestPaper_5_4_1_VoterRejectsLessUpToDateLog(t *testing.T) {
 func TestPaper_5_4_2_OnlyCurrentTermCommitsByCounting(t *testing.T) {
 	// Node 1 holds entry 1 of term 1 uncommitted and becomes leader of term 3.
 	n := newNodeWithLog(t, 1, ids(3), 2, ents(1))
-	n.Campaign()
+	campaignPersisted(t, n)
 	require.NoError(t, n.Step(Message{Type: MsgVoteResp, From: 2, To: 1, Term: 3}))
 	require.Equal(t, Leader, n.role)
 	require.Equal(t, []uint64{1, 3}, logTerms(t, n), "5.4.2/8: a new leader appends a no-op of its term")
@@ -345,7 +345,7 @@ func TestPaper_5_4_2_OnlyCurrentTermCommitsByCounting(t *testing.T) {
 // commits by counting, which Figure 8 shows to be unsafe.
 func TestDefect_CommitOldTerm(t *testing.T) {
 	n := newNodeWithLog(t, 1, ids(3), 2, ents(1), func(c *Config) { c.Defects.CommitOldTerm = true })
-	n.Campaign()
+	campaignPersisted(t, n)
 	require.NoError(t, n.Step(Message{Type: MsgVoteResp, From: 2, To: 1, Term: 3}))
 	require.NoError(t, n.Step(Message{Type: MsgAppResp, From: 2, To: 1, Term: 3, Index: 1}))
 	require.Equal(t, uint64(1), n.log.committed)

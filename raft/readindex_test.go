@@ -59,7 +59,7 @@ func TestReadIndex_ConfirmsLeadership(t *testing.T) {
 // until it has, and reads at that commit index.
 func TestReadIndex_DeferredUntilCommitInTerm(t *testing.T) {
 	n := newTestNode(t, 1, ids(3))
-	n.Campaign()
+	campaignPersisted(t, n)
 	require.NoError(t, n.Step(Message{Type: MsgVoteResp, From: 2, To: 1, Term: 1}))
 	require.Equal(t, Leader, n.role)
 	readMsgs(t, n)

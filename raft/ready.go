@@ -38,6 +38,7 @@ type Ready struct {
 	MustSync         bool        // Entries, Snapshot, term or vote changed: sync before sending
 
 	unstableGen uint64 // log truncations seen when rd was built
+	selfVote    uint64 // the candidate term whose own vote rd persists (0: none)
 }
 
 func (n *Node) hasReady() bool {
@@ -70,6 +71,9 @@ func (n *Node) ready() Ready {
 	if hs != n.prevHard {
 		rd.HardState = hs
 	}
+	if n.selfVote != 0 && hs.Term == n.selfVote && hs.Vote == n.id {
+		rd.selfVote = n.selfVote
+	}
 	if u.snapshot != nil {
 		rd.Snapshot = u.snapshot.clone()
 	}
@@ -101,5 +105,9 @@ func (n *Node) advance(rd Ready) {
 	}
 	if k := len(rd.CommittedEntries); k > 0 {
 		n.log.appliedTo(rd.CommittedEntries[k-1].Index)
+	}
+	if t := rd.selfVote; t != 0 && t == n.selfVote && t == n.term && n.role == Candidate {
+		n.selfVote = 0
+		n.poll(n.id, true) // our vote is durable now; a single-node cluster wins here
 	}
 }
