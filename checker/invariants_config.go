@@ -94,3 +94,17 @@ func (c *Invariants) LearnerCampaigned(atNs int64, node int, epoch uint64, role 
 	c.fail(CheckLearnerCampaign, atNs, []int{node}, "node %d became %s in term %d, but no configuration change ever asked to make it a voter",
 		node, role, epoch)
 }
+
+// CheckMatch: a leader's match index for a node exceeds what the node's
+// log holds, though the node is in the leader's term (no later leader
+// can have cut its log).
+const CheckMatch = "match-index"
+
+// LastIndex is the last index of node's mirrored log (durable or not).
+func (c *Invariants) LastIndex(node int) uint64 { return c.log(node).last() }
+
+// MatchAhead reports a leader's match index for node beyond node's log (CheckMatch).
+func (c *Invariants) MatchAhead(atNs int64, leader, node int, match, last uint64) {
+	c.fail(CheckMatch, atNs, []int{leader, node}, "leader %d says node %d stores index %d, but its log ends at %d",
+		leader, node, match, last)
+}

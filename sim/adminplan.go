@@ -105,6 +105,7 @@ const batchWaitElections = 3
 // log but for at most catchUpLag entries (those in flight under load).
 func (w *world) caughtUp(leader *host, n int, st replica.Status) bool {
 	m, ok := leader.node.Match(uint64(n))
+	w.checkMatch(leader, n, m, ok, st)
 	return ok && m > 0 && m+catchUpLag >= st.Commit
 }
 

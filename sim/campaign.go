@@ -47,3 +47,16 @@ func (w *world) checkCampaign(h *host, s replica.RoleChange) {
 	}
 	w.inv.LearnerCampaigned(w.now(), h.id, s.Epoch, role)
 }
+
+// checkMatch fails a leader whose match index m for learner n (what n
+// acked as durable) is beyond n's log, while n is in the leader's term:
+// only a leader of a later term could have cut n's log since its acks.
+// The operator promotes on that index (caughtUp), so it must be true.
+func (w *world) checkMatch(leader *host, n int, m uint64, ok bool, st replica.Status) {
+	if !ok || !w.caps.LogChecks || w.hosts[n].node == nil || w.hosts[n].node.Status().Epoch != st.Epoch {
+		return
+	}
+	if last := w.inv.LastIndex(n); m > last {
+		w.inv.MatchAhead(w.now(), leader.id, n, m, last)
+	}
+}
