@@ -399,14 +399,3 @@ func TestSweepSIGINT(t *testing.T) {
 	require.Contains(t, out, "of 5000 (INTERRUPTED")
 	require.Contains(t, out, "exit          130\n")
 }
-
-func TestSweepMemLimit(t *testing.T) {
-	for _, c := range []struct {
-		workers int
-		mib     int64
-	}{{0, 128}, {1, 128}, {2, 192}, {8, 576}, {4096, 2048}} {
-		if got := sweepMemLimit(c.workers) >> 20; got != c.mib {
-			t.Errorf("sweepMemLimit(%d) = %d MiB, want %d", c.workers, got, c.mib)
-		}
-	}
-}
