@@ -28,6 +28,7 @@ type node struct {
 	confIndex uint64
 	leaveAt   uint64
 	handed    uint64
+	wantSnap  bool // etcd found the latest snapshot stale: the next Ready asks for one
 	snapsTo   []uint64
 	msgs      []replica.Message
 	// v3.7 clones proposed entries, so their index is not learned from the

@@ -50,6 +50,33 @@ const (
 type storage struct {
 	*raft.MemoryStorage
 	peers []uint64
+	n     *node // its configuration applied, and its request for a snapshot
+}
+
+// Snapshot implements raft.Storage: a snapshot whose configuration leaves
+// out a member of the one applied is withheld (etcd's restore ignores a
+// snapshot without the recipient) and the node asks its host for a fresh
+// one (Ready.CompactNow), as replica/etcdraft does.
+func (s *storage) Snapshot() (*pb.Snapshot, error) {
+	snap, err := s.MemoryStorage.Snapshot()
+	if err == nil && snap.GetMetadata().GetIndex() > 0 && !covers(snap.GetMetadata().GetConfState(), s.n.conf) {
+		s.n.wantSnap = true
+		return nil, raft.ErrSnapshotTemporarilyUnavailable
+	}
+	return snap, err
+}
+
+// covers says whether every member of b (voters, learners, outgoing voters)
+// is a member of a.
+func covers(a, b *pb.ConfState) bool {
+	for _, set := range [][]uint64{b.GetVoters(), b.GetLearners(), b.GetVotersOutgoing()} {
+		for _, id := range set {
+			if !slices.Contains(a.GetVoters(), id) && !slices.Contains(a.GetLearners(), id) && !slices.Contains(a.GetVotersOutgoing(), id) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // InitialState implements raft.Storage.
@@ -84,7 +111,7 @@ func (Protocol) Boot(cfg replica.Config, st replica.Store) (replica.Replica, err
 	}
 	rc := &raft.Config{
 		ID: cfg.ID, ElectionTick: cfg.ElectionTicks, HeartbeatTick: cfg.HeartbeatTicks,
-		Storage: &storage{MemoryStorage: ms, peers: cfg.Peers}, Applied: d.durable.snapIndex(),
+		Storage: &storage{MemoryStorage: ms, peers: cfg.Peers, n: r}, Applied: d.durable.snapIndex(),
 		MaxSizePerMsg: uint64(max(cfg.MaxEntries, 1)) * entryBytes, MaxCommittedSizePerReady: 1 << 40,
 		MaxUncommittedEntriesSize: maxUncommittedBytes, MaxInflightMsgs: max(cfg.MaxInflight, 1),
 		CheckQuorum: cfg.CheckQuorum, PreVote: cfg.PreVote, ReadOnlyOption: readOnly(cfg),

@@ -28,6 +28,7 @@ func (r *node) Ready() replica.Ready {
 			out.Committed = append(out.Committed, r.entry(e))
 			r.handed = e.GetIndex()
 		}
+		out.CompactNow, r.wantSnap = r.wantSnap, false
 	})
 	return out
 }

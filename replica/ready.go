@@ -22,6 +22,11 @@ type Ready struct {
 	Committed []Entry
 	// Reads are ReadIndex requests confirmed since the last batch.
 	Reads []ReadState
+	// CompactNow asks the host to snapshot its state machine at its applied
+	// index once this batch is advanced (Replica.Compact), whatever its own
+	// compaction policy: a leader whose latest snapshot predates a member it
+	// must send one to (etcd-io/raft refuses a snapshot that leaves it out).
+	CompactNow bool
 	// Observations are for the protocol's own Checker (CheckedProtocol),
 	// handed to it once this batch is durable; opaque to the world.
 	Observations []any

@@ -63,10 +63,13 @@ type memberReq struct {
 // waitSpan is a run of "not now" answers to one request from leader by in
 // term, since sinceNs, its commit index then at commit; lastNs is the
 // latest answer and taken the operator's count of changes taken then.
+// moved is the first commit index seen above commit (0: none yet): the
+// leader's first commit of its term, so above every entry it inherited.
 type waitSpan struct {
 	by      int
 	term    uint64
 	commit  uint64
+	moved   uint64
 	sinceNs int64
 	lastNs  int64
 	taken   int
@@ -74,8 +77,8 @@ type waitSpan struct {
 
 // stuckElections bounds, in election timeouts, how long a leader that
 // commits may answer "not now" to a change from its committed, non-joint
-// configuration: once it has committed an entry of its term nothing is
-// pending (a core that refuses every change stays silent otherwise: the
+// configuration: once it has committed and applied an entry of its term
+// nothing is pending (a core that refuses every change stays silent otherwise: the
 // request is abandoned at the quiet phase, raft/confchange.go:21 >->>=).
 const stuckElections = 5
 
@@ -93,7 +96,13 @@ func (w *world) waited(r *memberReq, l int, st replica.Status) {
 		return
 	}
 	s.lastNs = w.now()
-	if st.Commit > s.commit && w.now()-s.sinceNs > stuckElections*int64(w.o.ElectionTicks)*w.o.TickNs {
+	if s.moved == 0 && st.Commit > s.commit {
+		s.moved = st.Commit
+	}
+	// Judged once the leader applied its first commit of the term too: etcd
+	// refuses while an inherited entry is not applied (seed 1 of its sweep:
+	// a leader whose commit waited on a sync answered at commit 204, applied 161).
+	if s.moved > 0 && st.Applied >= s.moved && w.now()-s.sinceNs > stuckElections*int64(w.o.ElectionTicks)*w.o.TickNs {
 		w.inv.MembershipFailed(w.now(), l, "leader "+strconv.Itoa(l)+" of term "+strconv.FormatUint(st.Epoch, 10)+
 			" answered change requests with \"not now\" for "+fmtNs(w.now()-s.sinceNs)+" while committing from index "+
 			strconv.FormatUint(s.commit, 10)+" to "+strconv.FormatUint(st.Commit, 10)+", its configuration committed and not joint")

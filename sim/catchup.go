@@ -15,7 +15,7 @@ const CheckCatchUp = "catch-up"
 // highest commit index any host reported when the quiet phase began, and
 // each host's applied index and incarnation then. A host that lagged at
 // quiet start, ran the whole quiet phase (same incarnation, not paused) and
-// is a voter of the final leader's configuration must have applied at
+// is a member of the final leader's configuration must have applied at
 // least one full message batch more by the end, or caught up: the healed
 // network gives its leader the whole quiet phase (at least the operation
 // bound, ten election rounds) to send it what it lacks. Without this a
@@ -74,13 +74,12 @@ func (w *world) catchUpCheck() *checker.Violation {
 	return nil
 }
 
-// finalMembers are the voters (both halves, if joint) of the configuration
-// of the leader of the highest epoch at the end of the run; ok false if
-// none leads. Learners are left out: a node that joins after the leader's
-// last compaction may need a snapshot of the configuration that adds it,
-// which etcd-io/raft behind our adapter does not make (etcd seeds 47 and
-// 311: a learner receives the older snapshot again and again); the
-// operator promotes a learner only once it caught up.
+// finalMembers are the voters (both halves, if joint) and learners of the
+// configuration of the leader of the highest epoch at the end of the run;
+// ok false if none leads. A learner added after the leader's last
+// compaction needs a snapshot of a configuration that holds it (etcd seeds
+// 47, 311: etcd-io/raft ignores one that does not, and our adapter once
+// sent it the older snapshot again and again).
 func (w *world) finalMembers() ([]uint64, bool) {
 	var best replica.Status
 	found := false
@@ -97,5 +96,5 @@ func (w *world) finalMembers() ([]uint64, bool) {
 		return nil, false
 	}
 	m := best.Membership
-	return append(append([]uint64(nil), m.Voters...), m.VotersOutgoing...), true
+	return append(append(append([]uint64(nil), m.Voters...), m.Learners...), m.VotersOutgoing...), true
 }

@@ -217,7 +217,7 @@ func (h *host) finish(rd replica.Ready) {
 	h.confirmReads(rd.Reads)
 	h.answerReads()
 	h.node.Advance()
-	h.maybeCompact()
+	h.maybeCompact(rd.CompactNow)
 }
 
 // sendVotesEarly is the vote-before-persist defect: vote replies leave

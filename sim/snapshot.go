@@ -57,11 +57,16 @@ func (h *host) noteApplied(e *replica.Entry) {
 }
 
 // maybeCompact snapshots the kv and compacts the disk when the log holds
-// more than SnapshotEntries entries past the last snapshot. Called after
-// Advance, so the replica's unstable log holds nothing at or below applied.
-func (h *host) maybeCompact() {
+// more than SnapshotEntries entries past the last snapshot, or when the
+// replica asked for it (now: Ready.CompactNow) and applied moved past the
+// last snapshot. Called after Advance, so the replica's unstable log holds
+// nothing at or below applied.
+func (h *host) maybeCompact(now bool) {
 	n := h.w.o.SnapshotEntries
-	if n <= 0 || !h.w.caps.Snapshots || h.applied <= h.snapAt+uint64(n) {
+	if n <= 0 || !h.w.caps.Snapshots || h.applied <= h.snapAt {
+		return
+	}
+	if !now && h.applied <= h.snapAt+uint64(n) {
 		return
 	}
 	h.node.Compact(h.applied, h.kv.Snapshot())

@@ -33,6 +33,7 @@ type node struct {
 	leaveAt   uint64   // an explicit leave was proposed at this index (0: none)
 	snapsTo   []uint64 // peers a MsgSnap of rd goes to: reported on Advance
 	handed    uint64   // last index handed out to apply (or restored from a snapshot)
+	wantSnap  bool     // etcd found the latest snapshot stale: the next Ready asks for one
 	early     uint64   // commit-on-append: last index handed out before etcd committed it
 	// buf and msgs are reused between Readies: a Ready's messages are the
 	// host's until Advance (the network sends clones).

@@ -53,6 +53,35 @@ const maxUncommittedBytes = 1 << 20
 type storage struct {
 	*raft.MemoryStorage
 	peers []uint64
+	n     *node // its configuration applied, and its request for a snapshot
+}
+
+// Snapshot implements raft.Storage. A snapshot whose configuration leaves
+// out a member of the one applied is not handed out (etcd's restore ignores
+// a snapshot without the recipient: a learner added after the last
+// compaction would get it forever); the node asks its host for a fresh one
+// (Ready.CompactNow), as etcd's server builds a snapshot message at its
+// applied index and configuration, and etcd asks again on its next probe.
+func (s *storage) Snapshot() (raftpb.Snapshot, error) {
+	snap, err := s.MemoryStorage.Snapshot()
+	if err == nil && snap.Metadata.Index > 0 && !covers(snap.Metadata.ConfState, s.n.conf) {
+		s.n.wantSnap = true
+		return raftpb.Snapshot{}, raft.ErrSnapshotTemporarilyUnavailable
+	}
+	return snap, err
+}
+
+// covers says whether every member of b (voters, learners, outgoing voters)
+// is a member of a.
+func covers(a, b raftpb.ConfState) bool {
+	for _, set := range [][]uint64{b.Voters, b.Learners, b.VotersOutgoing} {
+		for _, id := range set {
+			if !slices.Contains(a.Voters, id) && !slices.Contains(a.Learners, id) && !slices.Contains(a.VotersOutgoing, id) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // InitialState implements raft.Storage.
@@ -88,7 +117,7 @@ func (Protocol) Boot(cfg replica.Config, st replica.Store) (replica.Replica, err
 	}
 	rc := &raft.Config{
 		ID: cfg.ID, ElectionTick: cfg.ElectionTicks, HeartbeatTick: cfg.HeartbeatTicks,
-		Storage: &storage{MemoryStorage: ms, peers: cfg.Peers}, Applied: d.durable.snap.Metadata.Index,
+		Storage: &storage{MemoryStorage: ms, peers: cfg.Peers, n: r}, Applied: d.durable.snap.Metadata.Index,
 		MaxSizePerMsg: uint64(max(cfg.MaxEntries, 1)) * entryBytes, MaxCommittedSizePerReady: 1 << 40,
 		MaxUncommittedEntriesSize: maxUncommittedBytes, MaxInflightMsgs: max(cfg.MaxInflight, 1),
 		CheckQuorum: cfg.CheckQuorum, PreVote: cfg.PreVote, ReadOnlyOption: readOnly(cfg),

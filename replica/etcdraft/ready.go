@@ -29,6 +29,7 @@ func (r *node) Ready() replica.Ready {
 		r.split, r.handing = nil, true
 		var out replica.Ready
 		r.call(func() { out = r.persist(*s) })
+		out.CompactNow, r.wantSnap = r.wantSnap, false
 		return out
 	}
 	var out replica.Ready
@@ -41,6 +42,7 @@ func (r *node) Ready() replica.Ready {
 		}
 		out = r.persist(rd)
 		r.committed(&out, rd)
+		out.CompactNow, r.wantSnap = r.wantSnap, false
 	})
 	return out
 }
