@@ -64,19 +64,17 @@ func (n *Node) assembleSnap(m Message) (Snapshot, bool) {
 				a.early = append(a.early, c)
 			}
 		}
-	case a.active && (a.meta.Index != md.Index || a.meta.Term != md.Term) && m.SnapOffset <= uint64(len(a.data)):
-		n.logf("discarding snapshot chunk " + u64(md.Index) + "@" + u64(m.SnapOffset))
-		return Snapshot{}, false
-	case !a.active || a.meta.Index != md.Index || a.meta.Term != md.Term || m.SnapOffset != uint64(len(a.data)):
-		if m.SnapOffset > uint64(len(a.data)) || !a.active {
-			a.hold(md, m)
-		}
-		return Snapshot{}, false
-	default:
+	case a.active && a.meta.Index == md.Index && a.meta.Term == md.Term && m.SnapOffset == uint64(len(a.data)):
 		a.data = append(a.data, m.Snapshot.Data...)
 		if m.SnapDone {
 			return a.complete()
 		}
+	case !a.active || m.SnapOffset > uint64(len(a.data)):
+		a.hold(md, m) // ahead of the assembly, or before its offset-0 chunk
+		return Snapshot{}, false
+	default: // a duplicate of the assembled prefix, or another snapshot's chunk within it
+		n.logf("discarding snapshot chunk " + u64(md.Index) + "@" + u64(m.SnapOffset))
+		return Snapshot{}, false
 	}
 	return a.drain()
 }
