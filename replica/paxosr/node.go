@@ -2,6 +2,7 @@ package paxosr
 
 import (
 	"errors"
+	"fmt"
 	"hash/fnv"
 
 	"github.com/faultline-sim/faultline/paxos"
@@ -54,6 +55,7 @@ func (r *node) ChangeConfig(replica.ConfigChange) (uint64, error) {
 // Ready takes the core's Ready, writes it to the disk and converts it.
 func (r *node) Ready() replica.Ready {
 	rd := r.n.Ready()
+	checkMustSync(&rd)
 	r.d.write(&rd)
 	out := replica.Ready{MustSync: rd.MustSync, Epoch: uint64(rd.Promised)}
 	if s := rd.SoftState; s != nil {
@@ -84,6 +86,18 @@ func (r *node) Ready() replica.Ready {
 		out.Observations = append(out.Observations, o)
 	}
 	return out
+}
+
+// checkMustSync asserts the Ready contract the world relies on for
+// durability: a promise, a slot or a snapshot written must be synced before
+// the messages leave (MustSync). The world syncs every Ready, so a MustSync
+// missing where it is due would otherwise go unseen (make mutate:
+// paxos/ready.go:87).
+func checkMustSync(rd *paxos.Ready) {
+	if (rd.Promised != 0 || len(rd.Slots) > 0 || rd.Snapshot != nil) && !rd.MustSync {
+		panic(fmt.Sprintf("paxos: invariant broken: a Ready with promise %v, %d slots, snapshot %t does not ask to sync",
+			rd.Promised, len(rd.Slots), rd.Snapshot != nil))
+	}
 }
 
 func entry(s paxos.Slot) replica.Entry {
