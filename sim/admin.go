@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 
+	"github.com/faultline-sim/faultline/faults"
 	"github.com/faultline-sim/faultline/internal/prng"
 	"github.com/faultline-sim/faultline/replica"
 )
@@ -43,7 +44,10 @@ type operator struct {
 	retiring []bool      // hosts whose removal committed, by id
 	retired  []bool      // hosts shut down after their removal, by id
 	confIdx  uint64      // index of the newest configuration entry applied anywhere
+	confs    int         // configuration entries applied anywhere (distinct, ascending indexes)
 	taken    int         // changes a leader took (ChangeConfig without error), all requests
+	eager    bool        // this run's operator also asks while a change is pending (askEagerly)
+	eagerAt  uint64      // the pending configuration index it last asked at
 	rng      *prng.Rand
 }
 
@@ -133,6 +137,7 @@ func (w *world) initOperator() {
 	op.retiring = make([]bool, len(w.hosts))
 	op.retired = make([]bool, len(w.hosts))
 	op.rng = w.rng.Fork("operator")
+	op.eager = w.rng.Fork("operator-eager").IntN(2) == 0 // a fork of its own: the other draws stay as they were
 	for i := 1; i <= w.o.Nodes; i++ {
 		op.member[i] = true
 	}
@@ -200,6 +205,7 @@ func (w *world) operatorStep(i int) bool {
 	h := w.hosts[l]
 	st := h.node.Status()
 	if st.ConfigIndex > st.Commit || st.Membership.IsJoint() {
+		w.askEagerly(a, h, st)
 		return true // the last change is not done yet
 	}
 	cc, status := w.nextChange(a, h, st)
@@ -250,6 +256,34 @@ func (w *world) operatorStep(i int) bool {
 	return true
 }
 
+// askEagerly is an operator that does not wait for the last change to be
+// done, as a second tool or a person in a hurry does: in eager runs, once
+// per pending configuration entry, it offers the leader the request's next
+// change anyway. Raft allows one change at a time (thesis §4.1), so the
+// leader must refuse it; any refusal will do, and changes nothing here.
+func (w *world) askEagerly(a faults.Action, h *host, st replica.Status) {
+	if !w.op.eager || w.op.eagerAt == st.ConfigIndex {
+		return
+	}
+	w.op.eagerAt = st.ConfigIndex
+	cc, status := w.nextChange(a, h, st)
+	if status != "" || len(cc.Steps) == 0 {
+		return
+	}
+	desc := describeChange(cc)
+	idx, err := h.node.ChangeConfig(cc)
+	line := w.tr.Begin(w.now(), h.id, "operator").Str("eager", desc)
+	if err != nil {
+		line.Str("err", "refused").End()
+		return
+	}
+	line.Int("i", int64(idx)).End()
+	w.inv.MembershipFailed(w.now(), h.id, "leader "+strconv.Itoa(h.id)+" took change "+desc+" at index "+
+		strconv.FormatUint(idx, 10)+" while configuration entry "+strconv.FormatUint(st.ConfigIndex, 10)+
+		" was not committed or was joint (commit "+strconv.FormatUint(st.Commit, 10)+")")
+	h.pump()
+}
+
 func (w *world) finishRequest(i int, status string) {
 	w.tr.Begin(w.now(), 0, "operator").Str(status, w.sched.Actions[w.op.active[i].idx].String()).End()
 	w.op.active = slices.Delete(w.op.active, i, i+1)
@@ -269,6 +303,13 @@ func (w *world) configApplied(node int, index uint64, cs replica.Membership) {
 		return // a lagging host catching up on an older configuration
 	}
 	w.op.confIdx = index
+	// Each change taken makes at most two entries (a joint one and its
+	// leave); more is a configuration no one asked for (make mutate:
+	// raft/confchange.go:264 appending a leave to every commit).
+	if w.op.confs++; w.op.confs > 2*w.op.taken {
+		w.inv.MembershipFailed(w.now(), node, "configuration entry "+strconv.FormatUint(index, 10)+" is the "+
+			strconv.Itoa(w.op.confs)+"th applied, for "+strconv.Itoa(w.op.taken)+" changes taken: an entry no change asked for")
+	}
 	w.tr.Begin(w.now(), node, "config").Int("i", int64(index)).Str("voters", joinIDs(cs.Voters)).
 		Str("outgoing", joinIDs(cs.VotersOutgoing)).Str("learners", joinIDs(cs.Learners)).End()
 	in := func(n int) bool {
