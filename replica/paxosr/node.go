@@ -2,6 +2,7 @@ package paxosr
 
 import (
 	"errors"
+	"fmt"
 	"hash/fnv"
 
 	"github.com/faultline-sim/faultline/paxos"
@@ -16,6 +17,7 @@ type node struct {
 	peers []uint64
 	buf   []message
 	msgs  []replica.Message
+	reads readOrder // the core's ReadIndex order, asserted (reads.go)
 }
 
 func (r *node) Tick() { r.n.Tick() }
@@ -41,7 +43,15 @@ func notLeader(err error) error {
 	return err
 }
 
-func (r *node) ReadIndex(ctx []byte) error     { return notLeader(r.n.ReadIndex(ctx)) }
+// ReadIndex records the reads the core takes, to assert their order.
+func (r *node) ReadIndex(ctx []byte) error {
+	if err := r.n.ReadIndex(ctx); err != nil {
+		return notLeader(err)
+	}
+	r.reads.took(ctx, r.n.Status().Promised)
+	return nil
+}
+
 func (r *node) LeaseRead() (uint64, bool)      { return r.n.LeaseRead() }
 func (r *node) HasReady() bool                 { return r.n.HasReady() }
 func (r *node) Advance()                       { r.n.Advance() }
@@ -77,6 +87,7 @@ func (r *node) Ready() replica.Ready {
 		}
 		out.Commit = rd.Committed[k-1].Index
 	}
+	r.reads.handed(r.n.Status().ID, rd.Reads)
 	for _, s := range rd.Reads {
 		out.Reads = append(out.Reads, replica.ReadState{Index: s.Index, Ctx: s.Ctx})
 	}
@@ -100,8 +111,14 @@ func (r *node) Status() replica.Status {
 		Commit: st.Commit, Applied: st.Applied, Membership: replica.Membership{Voters: r.peers}}
 }
 
+// Compact trims the core and the disk, and asserts that the core kept no
+// slot the snapshot covers: a core that ignores Compact grows its log for
+// good while its disk compacts, and no other check sees it.
 func (r *node) Compact(applied uint64, data []byte) {
 	r.n.Compact(applied, data)
+	if st := r.n.Status(); st.Snap < applied {
+		panic(fmt.Sprintf("paxos: invariant broken: node %d compacted at %d, but its log still holds the slots after %d", st.ID, applied, st.Snap))
+	}
 	r.d.compact(applied, data)
 }
 
