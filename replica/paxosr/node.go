@@ -18,6 +18,8 @@ type node struct {
 	buf   []message
 	msgs  []replica.Message
 	reads readOrder // the core's ReadIndex order, asserted (reads.go)
+	// maxEntries is Config.MaxEntriesPerMsg (0: no bound asserted).
+	maxEntries int
 }
 
 func (r *node) Tick() { r.n.Tick() }
@@ -74,6 +76,7 @@ func (r *node) Ready() replica.Ready {
 	}
 	r.buf, r.msgs = r.buf[:0], r.msgs[:0]
 	for i := range rd.Messages {
+		r.checkBound(&rd.Messages[i])
 		r.buf = append(r.buf, message{m: rd.Messages[i]})
 	}
 	for i := range r.buf {
@@ -120,6 +123,18 @@ func (r *node) Compact(applied uint64, data []byte) {
 		panic(fmt.Sprintf("paxos: invariant broken: node %d compacted at %d, but its log still holds the slots after %d", st.ID, applied, st.Snap))
 	}
 	r.d.compact(applied, data)
+}
+
+// checkBound asserts Config.MaxEntriesPerMsg: no Accept or Commit (nor the
+// Accepted that echoes an Accept) carries more slots. A Promise reports
+// every slot it holds from the one asked for, unbounded.
+func (r *node) checkBound(m *paxos.Message) {
+	switch m.Type {
+	case paxos.MsgAccept, paxos.MsgAccepted, paxos.MsgCommit:
+		if r.maxEntries > 0 && len(m.Slots) > r.maxEntries {
+			panic(fmt.Sprintf("paxos: invariant broken: %s carries %d slots, MaxEntriesPerMsg %d", m, len(m.Slots), r.maxEntries))
+		}
+	}
 }
 
 func role(x paxos.Role) replica.Role {
