@@ -190,7 +190,7 @@ func (n *Node) trimTo(s Snapshot) {
 // Status is the node's observable state.
 func (n *Node) Status() Status {
 	return Status{ID: n.self(), Role: n.role, Promised: n.promised, Lead: n.lead,
-		Commit: n.commit, Applied: n.applied, Next: n.ldr.next}
+		Commit: n.commit, Applied: n.applied, Next: n.ldr.next, Snap: n.snap.Index}
 }
 
 // Acked is the highest slot a leader knows peer id holds up to (its commit

@@ -120,4 +120,5 @@ type Status struct {
 	Commit   uint64 // every slot <= Commit is chosen and known here
 	Applied  uint64
 	Next     uint64 // leader: next slot for a new command
+	Snap     uint64 // last slot the snapshot covers: the log holds only slots after it
 }

@@ -250,6 +250,7 @@ func (h *host) send(msgs []replica.Message) {
 func (h *host) observeRole(s replica.RoleChange) {
 	w := h.w
 	w.checkCampaign(h, s)
+	w.checkSolo(h, s)
 	if s.Role == replica.Leader && h.role != replica.Leader {
 		w.inv.Leader(w.now(), h.id, s.Epoch)
 		w.leaderElected(h.id, s.Epoch)

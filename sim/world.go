@@ -81,6 +81,7 @@ type world struct {
 	rt        *runtimeFaults     // the run-time fault executors
 	op        operator           // membership requests
 	catch     catchUp            // the quiet phase's catch-up check (catchup.go)
+	solo      soloLeader         // the one-host leadership check (solo.go)
 	linkOpts  simnet.LinkOptions // every link's options when no fault changes them
 }
 

@@ -17,6 +17,9 @@ type node struct {
 	peers []uint64
 	buf   []message
 	msgs  []replica.Message
+	reads readOrder // the core's ReadIndex order, asserted (reads.go)
+	// maxEntries is Config.MaxEntriesPerMsg (0: no bound asserted).
+	maxEntries int
 }
 
 func (r *node) Tick() { r.n.Tick() }
@@ -42,7 +45,15 @@ func notLeader(err error) error {
 	return err
 }
 
-func (r *node) ReadIndex(ctx []byte) error     { return notLeader(r.n.ReadIndex(ctx)) }
+// ReadIndex records the reads the core takes, to assert their order.
+func (r *node) ReadIndex(ctx []byte) error {
+	if err := r.n.ReadIndex(ctx); err != nil {
+		return notLeader(err)
+	}
+	r.reads.took(ctx, r.n.Status().Promised)
+	return nil
+}
+
 func (r *node) LeaseRead() (uint64, bool)      { return r.n.LeaseRead() }
 func (r *node) HasReady() bool                 { return r.n.HasReady() }
 func (r *node) Advance()                       { r.n.Advance() }
@@ -66,6 +77,7 @@ func (r *node) Ready() replica.Ready {
 	}
 	r.buf, r.msgs = r.buf[:0], r.msgs[:0]
 	for i := range rd.Messages {
+		r.checkBound(&rd.Messages[i])
 		r.buf = append(r.buf, message{m: rd.Messages[i]})
 	}
 	for i := range r.buf {
@@ -79,6 +91,7 @@ func (r *node) Ready() replica.Ready {
 		}
 		out.Commit = rd.Committed[k-1].Index
 	}
+	r.reads.handed(r.n.Status().ID, rd.Reads)
 	for _, s := range rd.Reads {
 		out.Reads = append(out.Reads, replica.ReadState{Index: s.Index, Ctx: s.Ctx})
 	}
@@ -114,9 +127,27 @@ func (r *node) Status() replica.Status {
 		Commit: st.Commit, Applied: st.Applied, Membership: replica.Membership{Voters: r.peers}}
 }
 
+// Compact trims the core and the disk, and asserts that the core kept no
+// slot the snapshot covers: a core that ignores Compact grows its log for
+// good while its disk compacts, and no other check sees it.
 func (r *node) Compact(applied uint64, data []byte) {
 	r.n.Compact(applied, data)
+	if st := r.n.Status(); st.Snap < applied {
+		panic(fmt.Sprintf("paxos: invariant broken: node %d compacted at %d, but its log still holds the slots after %d", st.ID, applied, st.Snap))
+	}
 	r.d.compact(applied, data)
+}
+
+// checkBound asserts Config.MaxEntriesPerMsg: no Accept or Commit (nor the
+// Accepted that echoes an Accept) carries more slots. A Promise reports
+// every slot it holds from the one asked for, unbounded.
+func (r *node) checkBound(m *paxos.Message) {
+	switch m.Type {
+	case paxos.MsgAccept, paxos.MsgAccepted, paxos.MsgCommit:
+		if r.maxEntries > 0 && len(m.Slots) > r.maxEntries {
+			panic(fmt.Sprintf("paxos: invariant broken: %s carries %d slots, MaxEntriesPerMsg %d", m, len(m.Slots), r.maxEntries))
+		}
+	}
 }
 
 func role(x paxos.Role) replica.Role {

@@ -53,5 +53,5 @@ func (Protocol) Boot(cfg replica.Config, st replica.Store) (replica.Replica, err
 	if err != nil {
 		return nil, err
 	}
-	return &node{n: n, d: d, peers: slices.Clone(cfg.Peers)}, nil
+	return &node{n: n, d: d, peers: slices.Clone(cfg.Peers), maxEntries: cfg.MaxEntries}, nil
 }
