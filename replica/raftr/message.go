@@ -61,7 +61,7 @@ func (r *node) recycle(x *message) {
 
 func (x *message) Header() replica.Header {
 	m := x.msg()
-	return replica.Header{Kind: kinds[m.Type], Type: m.Type.String(), From: m.From, To: m.To,
+	return replica.Header{Kind: kinds[m.Type], Type: m.Type.String(), From: worldID(m.From), To: worldID(m.To),
 		Epoch: m.Term, Index: m.Index, LogEpoch: m.LogTerm, Commit: m.Commit, Entries: len(m.Entries), Reject: m.Reject}
 }
 

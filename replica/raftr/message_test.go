@@ -23,7 +23,7 @@ func TestPooledEntriesDoNotReachTheLog(t *testing.T) {
 	}
 	r := rep.(*node)
 	app := func(data string) *message {
-		m := raft.Message{Type: raft.MsgApp, From: 1, To: 2, Term: 1,
+		m := raft.Message{Type: raft.MsgApp, From: raftID(1), To: raftID(2), Term: 1,
 			Entries: []raft.Entry{{Term: 1, Index: 1, Type: raft.EntryNormal, Data: []byte(data)}}}
 		return &message{view: &m, pool: r}
 	}

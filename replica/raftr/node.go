@@ -12,10 +12,14 @@ import (
 // node is a raft.Node behind replica.Replica. Ready writes the batch to the
 // disk (unsynced) as it hands it out, as the host's first step used to.
 type node struct {
-	n    *raft.Node
-	d    *disk
-	rd   raft.Ready     // the Ready handed out, until Advance
-	conf raft.ConfState // configuration at the last entry handed out to apply
+	n       *raft.Node
+	d       *disk
+	rd      raft.Ready     // the Ready handed out, until Advance
+	conf    raft.ConfState // configuration at the last entry handed out to apply
+	members memberCache    // Status's configuration in world ids (ids.go)
+	// maxEntries is Config.MaxEntries, or raft's default for 0: the bound
+	// asserted on every Append (views).
+	maxEntries int
 	// buf, msgs, committed and appended are reused between Readies: a
 	// Ready's slices are the host's until Advance (the network sends clones).
 	buf       []message
@@ -52,7 +56,7 @@ func (r *node) LeaseRead() (uint64, bool) { return r.n.LeaseRead() }
 func (r *node) ChangeConfig(c replica.ConfigChange) (uint64, error) {
 	cc := raft.ConfChange{Simple: c.Simple}
 	for _, s := range c.Steps {
-		cc.Changes = append(cc.Changes, raft.ConfChangeSingle{Type: stepTypes[s.Type], NodeID: s.Node})
+		cc.Changes = append(cc.Changes, raft.ConfChangeSingle{Type: stepTypes[s.Type], NodeID: raftID(s.Node)})
 	}
 	idx, _, err := r.n.ProposeConfChange(cc)
 	if errors.Is(err, raft.ErrInvalidConfChange) {
@@ -71,7 +75,7 @@ func notLeader(err error) error {
 	}
 	var nl *raft.NotLeaderError
 	if errors.As(err, &nl) {
-		return &replica.NotLeaderError{Leader: nl.Leader}
+		return &replica.NotLeaderError{Leader: worldID(nl.Leader)}
 	}
 	return err
 }
@@ -84,7 +88,7 @@ func (r *node) Ready() replica.Ready {
 	r.rd = rd
 	out := replica.Ready{MustSync: rd.MustSync, Epoch: rd.HardState.Term, Commit: rd.HardState.Commit}
 	if s := rd.SoftState; s != nil {
-		out.Role = &replica.RoleChange{Role: role(s.Role), Epoch: r.n.Status().Term, Lead: s.Lead}
+		out.Role = &replica.RoleChange{Role: role(s.Role), Epoch: r.n.Status().Term, Lead: worldID(s.Lead)}
 	}
 	r.checkMustSync(&rd)
 	if !rd.Snapshot.IsEmpty() {
@@ -128,6 +132,11 @@ func (r *node) views(msgs []raft.Message) {
 			// The core promised chunks of at most MaxSnapshotChunkBytes.
 			panic(fmt.Sprintf("raft: invariant broken: snapshot chunk of %d bytes to %d, MaxSnapshotChunkBytes %d",
 				len(m.Snapshot.Data), m.To, snapshotChunkBytes))
+		}
+		if m.Type == raft.MsgApp && len(m.Entries) > r.maxEntries {
+			// ... and Appends of at most MaxEntriesPerMsg entries.
+			panic(fmt.Sprintf("raft: invariant broken: append of %d entries to %d, MaxEntriesPerMsg %d",
+				len(m.Entries), m.To, r.maxEntries))
 		}
 		v := &r.buf[i]
 		v.view, v.pool = m, r
@@ -186,11 +195,11 @@ func (r *node) Advance() { r.n.Advance(r.rd); r.rd = raft.Ready{} }
 
 func (r *node) Status() replica.Status {
 	st := r.n.Status()
-	return replica.Status{ID: st.ID, Role: role(st.Role), Epoch: st.Term, Lead: st.Lead,
-		Commit: st.Commit, Applied: st.Applied, Membership: membership(st.Config), ConfigIndex: st.ConfigIndex}
+	return replica.Status{ID: worldID(st.ID), Role: role(st.Role), Epoch: st.Term, Lead: worldID(st.Lead),
+		Commit: st.Commit, Applied: st.Applied, Membership: r.members.of(st.Config), ConfigIndex: st.ConfigIndex}
 }
 
-func (r *node) Match(id uint64) (uint64, bool) { return r.n.Match(id) }
+func (r *node) Match(id uint64) (uint64, bool) { return r.n.Match(raftID(id)) }
 
 func (r *node) Compact(applied uint64, data []byte) { r.d.compact(applied, r.conf, data) }
 
@@ -205,7 +214,7 @@ func role(x raft.Role) replica.Role {
 }
 
 func membership(cs raft.ConfState) replica.Membership {
-	return replica.Membership{Voters: cs.Voters, Learners: cs.Learners, VotersOutgoing: cs.VotersOutgoing}
+	return replica.Membership{Voters: worldIDs(cs.Voters), Learners: worldIDs(cs.Learners), VotersOutgoing: worldIDs(cs.VotersOutgoing)}
 }
 
 // logEntry identifies a raft entry for log checkers.

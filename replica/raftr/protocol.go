@@ -50,14 +50,29 @@ func (Protocol) Boot(cfg replica.Config, st replica.Store) (replica.Replica, err
 		}
 	}
 	n, err := raft.NewNode(raft.Config{
-		ID: cfg.ID, Peers: cfg.Peers, ElectionTicks: cfg.ElectionTicks, HeartbeatTicks: cfg.HeartbeatTicks,
+		ID: raftID(cfg.ID), Peers: raftIDs(cfg.Peers), ElectionTicks: cfg.ElectionTicks, HeartbeatTicks: cfg.HeartbeatTicks,
 		PreVote: cfg.PreVote, CheckQuorum: cfg.CheckQuorum,
-		MaxEntriesPerMsg: cfg.MaxEntries, MaxInflightMsgs: cfg.MaxInflight,
+		MaxEntriesPerMsg:      orDefault(cfg.MaxEntries, raft.DefaultMaxEntriesPerMsg),
+		MaxInflightMsgs:       orDefault(cfg.MaxInflight, raft.DefaultMaxInflightMsgs),
 		MaxSnapshotChunkBytes: snapshotChunkBytes, LeaseMarginTicks: cfg.LeaseMarginTicks,
 		Storage: d, Rand: cfg.Rand, Defects: defects,
 	})
 	if err != nil {
 		return nil, err
 	}
-	return &node{n: n, d: d, conf: d.snap.Metadata.ConfState}, nil
+	maxEntries := cfg.MaxEntries
+	if maxEntries == 0 {
+		maxEntries = raft.DefaultMaxEntriesPerMsg
+	}
+	return &node{n: n, d: d, conf: d.snap.Metadata.ConfState, maxEntries: maxEntries}, nil
+}
+
+// orDefault is 0 (the core's "use the default") where v is that default, so
+// the sweep runs the core's defaulting too (make mutate: raft/config.go's
+// Validate and withDefaults for zero bounds); the behaviour is the same.
+func orDefault(v, def int) int {
+	if v == def {
+		return 0
+	}
+	return v
 }
