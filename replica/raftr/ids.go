@@ -28,21 +28,14 @@ func worldID(r uint64) uint64 {
 	return r - idShift
 }
 
-func raftIDs(ws []uint64) []uint64 {
-	out := make([]uint64, len(ws))
-	for i, w := range ws {
-		out[i] = raftID(w)
-	}
-	return out
-}
-
-func worldIDs(rs []uint64) []uint64 {
-	if rs == nil {
+// mapIDs is ids through f (raftID or worldID); nil stays nil.
+func mapIDs(ids []uint64, f func(uint64) uint64) []uint64 {
+	if ids == nil {
 		return nil
 	}
-	out := make([]uint64, len(rs))
-	for i, r := range rs {
-		out[i] = worldID(r)
+	out := make([]uint64, len(ids))
+	for i, id := range ids {
+		out[i] = f(id)
 	}
 	return out
 }

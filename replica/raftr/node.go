@@ -214,7 +214,8 @@ func role(x raft.Role) replica.Role {
 }
 
 func membership(cs raft.ConfState) replica.Membership {
-	return replica.Membership{Voters: worldIDs(cs.Voters), Learners: worldIDs(cs.Learners), VotersOutgoing: worldIDs(cs.VotersOutgoing)}
+	return replica.Membership{Voters: mapIDs(cs.Voters, worldID), Learners: mapIDs(cs.Learners, worldID),
+		VotersOutgoing: mapIDs(cs.VotersOutgoing, worldID)}
 }
 
 // logEntry identifies a raft entry for log checkers.

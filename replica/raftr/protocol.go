@@ -50,7 +50,7 @@ func (Protocol) Boot(cfg replica.Config, st replica.Store) (replica.Replica, err
 		}
 	}
 	n, err := raft.NewNode(raft.Config{
-		ID: raftID(cfg.ID), Peers: raftIDs(cfg.Peers), ElectionTicks: cfg.ElectionTicks, HeartbeatTicks: cfg.HeartbeatTicks,
+		ID: raftID(cfg.ID), Peers: mapIDs(cfg.Peers, raftID), ElectionTicks: cfg.ElectionTicks, HeartbeatTicks: cfg.HeartbeatTicks,
 		PreVote: cfg.PreVote, CheckQuorum: cfg.CheckQuorum,
 		MaxEntriesPerMsg:      orDefault(cfg.MaxEntries, raft.DefaultMaxEntriesPerMsg),
 		MaxInflightMsgs:       orDefault(cfg.MaxInflight, raft.DefaultMaxInflightMsgs),
