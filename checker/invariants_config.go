@@ -97,7 +97,9 @@ func (c *Invariants) LearnerCampaigned(atNs int64, node int, epoch uint64, role 
 
 // CheckMatch: a leader's match index for a node exceeds what the node's
 // log holds, though the node is in the leader's term (no later leader
-// can have cut its log).
+// can have cut its log); or a leader knows no match index for a member of
+// its configuration (the contract's Match: ok false only on a follower or
+// for a non-member).
 const CheckMatch = "match-index"
 
 // LastIndex is the last index of node's mirrored log (durable or not).
@@ -107,4 +109,22 @@ func (c *Invariants) LastIndex(node int) uint64 { return c.log(node).last() }
 func (c *Invariants) MatchAhead(atNs int64, leader, node int, match, last uint64) {
 	c.fail(CheckMatch, atNs, []int{leader, node}, "leader %d says node %d stores index %d, but its log ends at %d",
 		leader, node, match, last)
+}
+
+// MatchUnknown reports a leader with no match index for member node (CheckMatch).
+func (c *Invariants) MatchUnknown(atNs int64, leader, node int) {
+	c.fail(CheckMatch, atNs, []int{leader, node}, "leader %d knows no match index for %d, a member of its configuration",
+		leader, node)
+}
+
+// CheckLeaseOverlap: a leader's lease vouched for a read while another node
+// led in a later epoch. A lease promises that no other node can win an
+// election before it ends (followers that acked it refuse votes that long),
+// so a later leader and a held lease never overlap.
+const CheckLeaseOverlap = "lease-overlap"
+
+// LeaseOverlap reports holder's lease of epoch vouching while other leads epoch later (CheckLeaseOverlap).
+func (c *Invariants) LeaseOverlap(atNs int64, holder int, epoch uint64, other int, later uint64) {
+	c.fail(CheckLeaseOverlap, atNs, []int{holder, other}, "node %d's lease of epoch %d vouched for a read while node %d led epoch %d",
+		holder, epoch, other, later)
 }

@@ -197,12 +197,13 @@ const (
 	JointSplit      Kind = "joint-split"      // until UntilNs, split C_old from C_new as a leader appends a joint configuration
 	LeaderRemoval   Kind = "leader-removal"   // until UntilNs, cut a leader off as it appends a configuration that removes it
 	LeaderLink      Kind = "leader-link"      // cut the link between two nodes named relative to the leader, both ways, until UntilNs
+	LeaseSplit      Kind = "lease-split"      // until UntilNs, cut a follower off from the leader, then the leader from every server once another node leads
 )
 
 // AllKinds lists every kind in a stable order.
 var AllKinds = []Kind{Partition, OneWay, Cut, Isolate, Heal, HealLink, Crash,
 	Restart, Pause, Resume, Skew, Drift, Link, Flap, Clog, Unclog,
-	IsolateLeader, CrashLeader, CrashVoter, CrashNewLeader, ReplayLeader, PartitionLeader, PauseLeader, ConfigSplit, JointSplit, LeaderRemoval, LeaderLink, AddNode, RemoveNode, ReplaceNode}
+	IsolateLeader, CrashLeader, CrashVoter, CrashNewLeader, ReplayLeader, PartitionLeader, PauseLeader, ConfigSplit, JointSplit, LeaderRemoval, LeaderLink, LeaseSplit, AddNode, RemoveNode, ReplaceNode}
 
 // Action is one timed fault. Only the fields its Kind uses may be non-zero
 // (Validate enforces it), so the text and JSON forms carry the same data.

@@ -52,6 +52,7 @@ var kindFields = map[Kind]field{
 	ConfigSplit:     fUntil,
 	JointSplit:      fUntil,
 	LeaderRemoval:   fUntil,
+	LeaseSplit:      fUntil,
 	PauseLeader:     fUntil,
 	LeaderLink:      fFrom | fTo | fUntil,
 }

@@ -22,6 +22,9 @@ type GenOptions struct {
 	// bound, partition-leader's always), the bound the run's lease margin
 	// is computed from.
 	MaxDriftPPM int64
+	// LeaseReads: the run serves lease reads, so lease-split windows are
+	// drawn (drawLeaseSplits); without it the schedule is as before them.
+	LeaseReads bool
 }
 
 // EpisodeKinds are the kinds that start an episode; each episode ends itself
@@ -29,7 +32,7 @@ type GenOptions struct {
 // with resume, skew/drift with a reset to 0, link with a reset to defaults,
 // clog with unclog; flap, crash-voter and the *-leader kinds are windows).
 var EpisodeKinds = []Kind{Partition, OneWay, Cut, Isolate, Crash, Pause, Skew,
-	Drift, Link, Flap, Clog, IsolateLeader, CrashLeader, CrashVoter, CrashNewLeader, ReplayLeader, PartitionLeader, PauseLeader, ConfigSplit, JointSplit, LeaderRemoval}
+	Drift, Link, Flap, Clog, IsolateLeader, CrashLeader, CrashVoter, CrashNewLeader, ReplayLeader, PartitionLeader, PauseLeader, ConfigSplit, JointSplit, LeaderRemoval, LeaseSplit}
 
 const (
 	maxEpisodes = 500 // bound on episodes per schedule
@@ -105,6 +108,7 @@ func Generate(rng *prng.Rand, o GenOptions) Schedule {
 	if o.Voters > 0 && o.Voters < o.Nodes {
 		g.drawMembership(rng.Fork("membership"))
 	}
+	g.drawLeaseSplits(rng.Fork("lease-split"))
 	s := Schedule{Nodes: o.Nodes, Voters: o.Voters, QuietAtNs: g.quiet, EndNs: o.DurationNs, Actions: Merge(g.actions)}
 	if s.Voters == o.Nodes {
 		s.Voters = 0
@@ -139,12 +143,12 @@ func (o GenOptions) episodes() int {
 // few ticks a deposed leader's lease overstays when it ignores drift; at
 // weight 1 the default sweep found lease-ignores-drift once in 5000 seeds.
 // config-split, joint-split and leader-removal are drawn with the membership requests
-// (drawMembership), not as episodes.
+// (drawMembership), lease-split by drawLeaseSplits, not as episodes.
 func kindWeight(k Kind) int {
 	switch k {
 	case CrashNewLeader, PartitionLeader:
 		return 8
-	case ConfigSplit, JointSplit, LeaderRemoval:
+	case ConfigSplit, JointSplit, LeaderRemoval, LeaseSplit:
 		return 0
 	}
 	return 1

@@ -51,8 +51,14 @@ func (w *world) checkCampaign(h *host, s replica.RoleChange) {
 // checkMatch fails a leader whose match index m for learner n (what n
 // acked as durable) is beyond n's log, while n is in the leader's term:
 // only a leader of a later term could have cut n's log since its acks.
-// The operator promotes on that index (caughtUp), so it must be true.
+// The operator promotes on that index (caughtUp), so it must be true. n is
+// a learner of st, the leader's configuration: a leader must know its match
+// (make mutate: raft/raft.go:89, 95, a Match that answers no on a leader,
+// and the learner is never promoted, which no other check sees).
 func (w *world) checkMatch(leader *host, n int, m uint64, ok bool, st replica.Status) {
+	if !ok && st.Role == replica.Leader {
+		w.inv.MatchUnknown(w.now(), leader.id, n)
+	}
 	if !ok || !w.caps.LogChecks || w.hosts[n].node == nil || w.hosts[n].node.Status().Epoch != st.Epoch {
 		return
 	}

@@ -29,7 +29,7 @@ var hostDefects = []struct {
 		func(d *defectSet) { d.readLocal = true }},
 	{DefectInfo{Name: "no-dedup", Summary: "client sessions are ignored, so a retried write applies twice", Catches: "linearizability"},
 		func(d *defectSet) { d.kvNoDedup = true }},
-	{DefectInfo{Name: "pause-drops-ticks", Summary: "a resumed host runs one tick for all those it missed while paused (a Go time.Ticker drops them), so a paused leader's lease clock stood still", Catches: "linearizability of lease reads: the pause-leader fault (corpus seed 90), and scenario lease-pause-drops-ticks"},
+	{DefectInfo{Name: "pause-drops-ticks", Summary: "a resumed host runs one tick for all those it missed while paused (a Go time.Ticker drops them), so a paused leader's lease clock stood still", Catches: "lease-overlap, then linearizability of lease reads: the pause-leader fault (corpus seed 90), and scenario lease-pause-drops-ticks"},
 		func(d *defectSet) { d.pauseDropsTicks = true }},
 }
 

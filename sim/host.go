@@ -37,6 +37,7 @@ type host struct {
 	commit  uint64 // last commit index reported to the checker
 	lead    uint64 // last leader seen in a SoftState
 	role    replica.Role
+	epoch   uint64 // the epoch of the last RoleChange handed out
 
 	applied  uint64        // last index applied to kv (or restored from a snapshot)
 	replayTo uint64        // commit index the disk held at boot: stale reads wait for it
@@ -259,7 +260,7 @@ func (h *host) observeRole(s replica.RoleChange) {
 	if s.Role != replica.Leader && h.role == replica.Leader {
 		w.leaderLost(h.id)
 	}
-	h.role, h.lead = s.Role, s.Lead
+	h.role, h.lead, h.epoch = s.Role, s.Lead, s.Epoch
 	h.dropReads(s.Epoch, s.Role)
 	w.live.Role(w.now(), h.id, s.Epoch, s.Role == replica.Leader)
 }

@@ -123,7 +123,9 @@ func (h *host) handleRead(r *request) {
 		}
 		return // replaying: silent, the client retries elsewhere
 	case checker.ModeLease:
-		if idx, ok := h.node.LeaseRead(); ok {
+		idx, ok := h.node.LeaseRead()
+		h.w.noteLease(h, ok)
+		if ok {
 			h.leaseRead(from, r.op, idx)
 			return
 		}

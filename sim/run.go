@@ -116,7 +116,7 @@ func (w *world) buildSchedule(root *prng.Rand) (faults.Schedule, error) {
 	kinds = slices.DeleteFunc(kinds, func(k faults.Kind) bool { return !w.faultApplies(k) })
 	g := faults.GenOptions{Nodes: o.hosts(), Voters: o.Nodes, DurationNs: o.DurationNs,
 		ElectionTimeoutNs: int64(o.ElectionTicks) * o.TickNs, Intensity: o.Intensity, Kinds: kinds,
-		MaxDriftPPM: int64(o.MaxDriftPPM)}
+		MaxDriftPPM: int64(o.MaxDriftPPM), LeaseReads: w.leaseReads}
 	if len(kinds) == 0 {
 		g.Intensity = 0
 	}

@@ -78,6 +78,7 @@ type runtimeFaults struct {
 	joint     *jointFault
 	links     *leaderLinkFault
 	removal   *removalFault
+	lease     *leaseFault
 }
 
 const (
@@ -89,6 +90,7 @@ const (
 	slotJoint
 	slotLeaderLink
 	slotRemoval
+	slotLease
 )
 
 func newRuntimeFaults(env faultEnv, actions int) *runtimeFaults {
@@ -100,17 +102,19 @@ func newRuntimeFaults(env faultEnv, actions int) *runtimeFaults {
 		joint:     &jointFault{env: env},
 		links:     &leaderLinkFault{env: env},
 		removal:   &removalFault{env: env},
+		lease:     &leaseFault{env: env},
 	}
 	rt.execs = []executor{
 		slotLeader: &leaderFault{env: env, leaderOf: make([]int, actions)},
 		slotVoter:  rt.voter, slotNewLeader: rt.newLeader, slotReplay: rt.replay, slotSplit: rt.split,
-		slotJoint: rt.joint, slotLeaderLink: rt.links, slotRemoval: rt.removal,
+		slotJoint: rt.joint, slotLeaderLink: rt.links, slotRemoval: rt.removal, slotLease: rt.lease,
 	}
 	rt.kinds = [][]faults.Kind{
 		slotLeader: {faults.IsolateLeader, faults.CrashLeader, faults.PartitionLeader, faults.PauseLeader},
 		slotVoter:  {faults.CrashVoter}, slotNewLeader: {faults.CrashNewLeader},
 		slotReplay: {faults.ReplayLeader}, slotSplit: {faults.ConfigSplit},
 		slotJoint: {faults.JointSplit}, slotLeaderLink: {faults.LeaderLink}, slotRemoval: {faults.LeaderRemoval},
+		slotLease: {faults.LeaseSplit},
 	}
 	return rt
 }
@@ -133,6 +137,7 @@ func (rt *runtimeFaults) of(k faults.Kind) executor {
 func (rt *runtimeFaults) voted(from, to int, term uint64) {
 	rt.voter.voted(from)
 	rt.split.voted(from, to, term)
+	rt.lease.voted(from, to, term)
 }
 
 // appendReply: host from sent an AppendEntries reply.

@@ -50,6 +50,8 @@ func (w *world) result() *Result {
 			r.fail(Liveness, v)
 		} else if v := w.solo.v; v != nil {
 			r.fail(Liveness, v)
+		} else if v := w.leaseUseCheck(); v != nil {
+			r.fail(Liveness, v)
 		}
 	}
 	return r

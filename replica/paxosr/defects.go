@@ -25,7 +25,7 @@ var catalogue = []struct {
 		func(d *paxos.Defects) { d.ApplyPastHole = true }},
 	{replica.Defect{Name: "reply-before-durable", Summary: "Promise and Accepted replies leave before the promise or accept they vouch for is synced", Catches: "paxos-durable: a restarted acceptor lost a promise its reply vouched for (corpus seed 1)"},
 		func(d *paxos.Defects) { d.ReplyBeforeDurable = true }},
-	{replica.Defect{Name: "prepare-in-lease", Summary: "acceptors grant a Prepare while in a leader's lease, so a deposed leader serves lease reads", Catches: "paxos-lease: an acceptor grants another proposer's Prepare before its lease ends (corpus seed 273); without that check, linearizability: a stale lease read (seeds 273, 466, 484 of 1-1000)"},
+	{replica.Defect{Name: "prepare-in-lease", Summary: "acceptors grant a Prepare while in a leader's lease, so a deposed leader serves lease reads", Catches: "lease-overlap: the deposed leader's lease vouches for a read while the new leader leads (corpus seed 273); without it, paxos-lease: an acceptor grants another proposer's Prepare before its lease ends; without both, linearizability: a stale lease read (seeds 273, 466, 484 of 1-1000)"},
 		func(d *paxos.Defects) { d.PrepareInLease = true }},
 	{replica.Defect{Name: "catch-up-empty", Summary: "the leader's catch-up sends a lagging acceptor a Commit without the chosen slots it lacks, so a follower that missed Accepts never learns them (a snapshot still reaches one behind the leader's)", Catches: "catch-up: a voter that lagged at quiet start applies nothing more"},
 		func(d *paxos.Defects) { d.CatchUpEmpty = true }},

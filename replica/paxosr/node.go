@@ -18,6 +18,10 @@ type node struct {
 	buf   []message
 	msgs  []replica.Message
 	reads readOrder // the core's ReadIndex order, asserted (reads.go)
+	// pending: a Ready is handed out, Advance not yet called; soft: the last
+	// SoftState handed out (idle.go).
+	pending bool
+	soft    paxos.SoftState
 	// maxEntries is Config.MaxEntriesPerMsg (0: no bound asserted).
 	maxEntries int
 }
@@ -55,8 +59,7 @@ func (r *node) ReadIndex(ctx []byte) error {
 }
 
 func (r *node) LeaseRead() (uint64, bool)      { return r.n.LeaseRead() }
-func (r *node) HasReady() bool                 { return r.n.HasReady() }
-func (r *node) Advance()                       { r.n.Advance() }
+func (r *node) Advance()                       { r.n.Advance(); r.pending = false }
 func (r *node) Match(id uint64) (uint64, bool) { return r.n.Acked(id) }
 
 func (r *node) ChangeConfig(replica.ConfigChange) (uint64, error) {
@@ -66,6 +69,8 @@ func (r *node) ChangeConfig(replica.ConfigChange) (uint64, error) {
 // Ready takes the core's Ready, writes it to the disk and converts it.
 func (r *node) Ready() replica.Ready {
 	rd := r.n.Ready()
+	r.pending = true
+	r.checkFull(&rd)
 	checkMustSync(&rd)
 	r.d.write(&rd)
 	out := replica.Ready{MustSync: rd.MustSync, Epoch: uint64(rd.Promised)}

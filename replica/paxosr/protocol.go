@@ -53,5 +53,7 @@ func (Protocol) Boot(cfg replica.Config, st replica.Store) (replica.Replica, err
 	if err != nil {
 		return nil, err
 	}
-	return &node{n: n, d: d, peers: slices.Clone(cfg.Peers), maxEntries: cfg.MaxEntries}, nil
+	bs := n.Status()
+	return &node{n: n, d: d, peers: slices.Clone(cfg.Peers), maxEntries: cfg.MaxEntries,
+		soft: paxos.SoftState{Role: bs.Role, Ballot: bs.Promised, Lead: bs.Lead}}, nil
 }

@@ -38,7 +38,7 @@ var catalogue = []struct {
 		func(d *raft.Defects) { d.SnapshotDropsSuffix = true }},
 	{replica.Defect{Name: "single-server-unsafe", Summary: "a single-server membership change is accepted before the leader committed an entry of its term", Catches: "leader-completeness (or two leaders in a term): the config-split fault of the race plan (corpus seed 58), and the scripted race (testdata/scenarios/single-server-race.txt)"},
 		func(d *raft.Defects) { d.SingleServerUnsafe = true }},
-	{replica.Defect{Name: "lease-ignores-drift", Summary: "lease reads trust the lease for the whole election timeout, ignoring clock drift and tick phase", Catches: "linearizability of lease reads: the partition-leader fault at the drift bound, a deposed leader answering a lease read after the new leader committed a write (corpus seed 37); scenario lease-ignores-drift"},
+	{replica.Defect{Name: "lease-ignores-drift", Summary: "lease reads trust the lease for the whole election timeout, ignoring clock drift and tick phase", Catches: "lease-overlap: the partition-leader fault at the drift bound, a deposed leader's lease vouching for a read while the new leader leads (corpus seed 37), then linearizability of lease reads; scenario lease-ignores-drift"},
 		func(d *raft.Defects) { d.LeaseIgnoresDrift = true }},
 	{replica.Defect{Name: "joint-quorum-new-only-votes", Summary: "an election in a joint configuration is won by a majority of the new half alone", Catches: "leader-completeness (or two leaders in a term): the joint-split fault, the new side electing without C_old while the old side commits"},
 		func(d *raft.Defects) { d.JointQuorumNewOnlyVotes = true }},

@@ -17,6 +17,8 @@ type node struct {
 	rd      raft.Ready     // the Ready handed out, until Advance
 	conf    raft.ConfState // configuration at the last entry handed out to apply
 	members memberCache    // Status's configuration in world ids (ids.go)
+	pending bool           // a Ready is handed out, Advance not yet called
+	seen    handed         // what the Readies have handed out (idle.go)
 	// maxEntries is Config.MaxEntries, or raft's default for 0: the bound
 	// asserted on every Append (views).
 	maxEntries int
@@ -80,12 +82,11 @@ func notLeader(err error) error {
 	return err
 }
 
-func (r *node) HasReady() bool { return r.n.HasReady() }
-
 // Ready takes raft's Ready, writes it to the disk and converts it.
 func (r *node) Ready() replica.Ready {
 	rd := r.n.Ready()
-	r.rd = rd
+	r.rd, r.pending = rd, true
+	r.checkFull(&rd)
 	out := replica.Ready{MustSync: rd.MustSync, Epoch: rd.HardState.Term, Commit: rd.HardState.Commit}
 	if s := rd.SoftState; s != nil {
 		out.Role = &replica.RoleChange{Role: role(s.Role), Epoch: r.n.Status().Term, Lead: worldID(s.Lead)}
@@ -191,7 +192,7 @@ func (r *node) entry(e raft.Entry) replica.Entry {
 	return out
 }
 
-func (r *node) Advance() { r.n.Advance(r.rd); r.rd = raft.Ready{} }
+func (r *node) Advance() { r.n.Advance(r.rd); r.rd, r.pending = raft.Ready{}, false }
 
 func (r *node) Status() replica.Status {
 	st := r.n.Status()

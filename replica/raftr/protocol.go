@@ -64,7 +64,7 @@ func (Protocol) Boot(cfg replica.Config, st replica.Store) (replica.Replica, err
 	if maxEntries == 0 {
 		maxEntries = raft.DefaultMaxEntriesPerMsg
 	}
-	return &node{n: n, d: d, conf: d.snap.Metadata.ConfState, maxEntries: maxEntries}, nil
+	return &node{n: n, d: d, conf: d.snap.Metadata.ConfState, maxEntries: maxEntries, seen: handedAtBoot(n.Status())}, nil
 }
 
 // orDefault is 0 (the core's "use the default") where v is that default, so
