@@ -24,9 +24,9 @@ const CheckLeaseServed = "lease-served"
 // those its lease served.
 type leaseUse struct {
 	asked, served int
-	// drift: 1 once the schedule is known to keep every clock within the
-	// run's drift bound, 2 once known not to (0: not looked at yet).
-	drift uint8
+	// beyondDrift: the schedule drifts a clock past the run's bound (set
+	// with the schedule).
+	beyondDrift bool
 }
 
 // leaseMinAsked is how many asks without one served make a failure.
@@ -56,13 +56,7 @@ func (w *world) noteLease(h *host, ok bool) {
 // run's bound breaks the lease's clock assumption: not checked there (a
 // stale read it causes is reported as lease-clock-assumption).
 func (w *world) checkOverlap(h *host) {
-	if w.lease.drift == 0 {
-		w.lease.drift = 1
-		if maxDriftPPM(w.sched) > int64(w.o.MaxDriftPPM) {
-			w.lease.drift = 2
-		}
-	}
-	if w.lease.drift == 2 {
+	if w.lease.beyondDrift {
 		return
 	}
 	for _, y := range w.hosts[1:] {

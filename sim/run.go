@@ -63,6 +63,7 @@ func newWorld(seed uint64, o Options) (*world, error) {
 		return nil, err
 	}
 	w.sched = sched
+	w.lease.beyondDrift = maxDriftPPM(sched) > int64(o.MaxDriftPPM)
 	w.rt = newRuntimeFaults(w, len(sched.Actions))
 	w.linkOpts = simnet.LinkOptions{LatencyMinNs: o.LatencyMinNs, LatencyMaxNs: o.LatencyMaxNs, Tail: prng.R(1, 20)}
 	w.net, err = simnet.New[packet](o.hosts()+o.Clients, simnet.Options{Link: w.linkOpts}, root.Fork("simnet"))
