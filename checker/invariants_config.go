@@ -128,3 +128,12 @@ func (c *Invariants) LeaseOverlap(atNs int64, holder int, epoch uint64, other in
 	c.fail(CheckLeaseOverlap, atNs, []int{holder, other}, "node %d's lease of epoch %d vouched for a read while node %d led epoch %d",
 		holder, epoch, other, later)
 }
+
+// CheckLeaseLeader: a lease vouched for a read at a node that does not
+// lead. Only a leader holds a lease (replica.LeaseRead).
+const CheckLeaseLeader = "lease-leader"
+
+// LeaseNotLeader reports node's lease vouching while node does not lead (CheckLeaseLeader).
+func (c *Invariants) LeaseNotLeader(atNs int64, node int, epoch uint64) {
+	c.fail(CheckLeaseLeader, atNs, []int{node}, "node %d's lease vouched for a read while it does not lead (epoch %d)", node, epoch)
+}

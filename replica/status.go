@@ -19,6 +19,10 @@ type Caps struct {
 	Snapshots   bool     // Compact and snapshot transfer
 	PreVote     bool     // Config.PreVote means something
 	CheckQuorum bool     // Config.CheckQuorum means something
+	// StepsDown: a leader always steps down when no majority answered it in
+	// an election timeout of its ticks (Multi-Paxos's leader); otherwise it
+	// does so only with Config.CheckQuorum, where Caps.CheckQuorum.
+	StepsDown bool
 	// LogChecks: the protocol keeps a Raft-style log (Ready.Appended,
 	// Recovered.Log): log matching and leader completeness apply. Without
 	// it the world mirrors the committed stream as the log: Ready.Commit is

@@ -48,21 +48,46 @@ func (w *world) checkCampaign(h *host, s replica.RoleChange) {
 	w.inv.LearnerCampaigned(w.now(), h.id, s.Epoch, role)
 }
 
-// checkMatch fails a leader whose match index m for learner n (what n
+// checkMatch fails a leader whose match index m for member n (what n
 // acked as durable) is beyond n's log, while n is in the leader's term:
 // only a leader of a later term could have cut n's log since its acks.
-// The operator promotes on that index (caughtUp), so it must be true. n is
-// a learner of st, the leader's configuration: a leader must know its match
-// (make mutate: raft/raft.go:89, 95, a Match that answers no on a leader,
-// and the learner is never promoted, which no other check sees).
+// Without LogChecks the match is the commit index n reported, and n's
+// commit index only grows (it is durable before n reports it). The
+// operator promotes a learner on that index (caughtUp), so it must be
+// true. n is a member of st, the leader's configuration: a leader must
+// know its match (make mutate: raft/raft.go:89, 95, a Match that answers
+// no on a leader, and the learner is never promoted, which no other check
+// sees; paxos node.go:202, the leader's own commit as every peer's).
 func (w *world) checkMatch(leader *host, n int, m uint64, ok bool, st replica.Status) {
 	if !ok && st.Role == replica.Leader {
 		w.inv.MatchUnknown(w.now(), leader.id, n)
 	}
-	if !ok || !w.caps.LogChecks || w.hosts[n].node == nil || w.hosts[n].node.Status().Epoch != st.Epoch {
+	if !ok || w.hosts[n].node == nil {
 		return
 	}
-	if last := w.inv.LastIndex(n); m > last {
+	ns := w.hosts[n].node.Status()
+	if ns.Epoch != st.Epoch {
+		return
+	}
+	last := ns.Commit
+	if w.caps.LogChecks {
+		last = w.inv.LastIndex(n)
+	}
+	if m > last {
 		w.inv.MatchAhead(w.now(), leader.id, n, m, last)
+	}
+}
+
+// checkMatches checks leader h's match index of every other member of
+// its configuration st (checkMatch).
+func (w *world) checkMatches(h *host, st replica.Status) {
+	m := st.Membership
+	for _, ids := range [][]uint64{m.Voters, m.VotersOutgoing, m.Learners} {
+		for _, id := range ids {
+			if int(id) != h.id && id < uint64(len(w.hosts)) {
+				idx, ok := h.node.Match(id)
+				w.checkMatch(h, int(id), idx, ok, st)
+			}
+		}
 	}
 }

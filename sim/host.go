@@ -39,6 +39,13 @@ type host struct {
 	role    replica.Role
 	epoch   uint64 // the epoch of the last RoleChange handed out
 
+	// The deaf-leader check (leadercheck.go), in h's ticks: ticks counts
+	// the Ticks its replicas took, heard[p] the tick a message from p was
+	// last stepped, ledAt the tick its leadership was seen, cfgSince the
+	// tick the check saw configuration cfgIndex first.
+	ticks, ledAt, cfgIndex, cfgSince uint64
+	heard                            []uint64
+
 	applied  uint64        // last index applied to kv (or restored from a snapshot)
 	replayTo uint64        // commit index the disk held at boot: stale reads wait for it
 	snapAt   uint64        // index of the disk's latest snapshot
@@ -114,8 +121,15 @@ func (h *host) onTick(gen uint64) {
 		h.missed = min(h.missed+1, maxMissedTicks)
 		return
 	}
-	h.node.Tick()
+	h.tick()
 	h.pump()
+}
+
+// tick hands the replica one tick.
+func (h *host) tick() {
+	h.node.Tick()
+	h.ticks++
+	h.w.leaderChecks(h)
 }
 
 // receive handles one packet that reached this host.
@@ -131,7 +145,10 @@ func (h *host) receive(p packet) {
 	}
 	switch p.kind {
 	case pkRaft:
+		hd := p.msg.Header()
+		h.heardFrom(hd.From)
 		h.node.Step(p.msg)
+		h.w.checkOutbid(h, &hd)
 	case pkReq:
 		h.handleRequest(p.req)
 	}
@@ -254,6 +271,7 @@ func (h *host) observeRole(s replica.RoleChange) {
 	w.checkSolo(h, s)
 	if s.Role == replica.Leader && h.role != replica.Leader {
 		w.inv.Leader(w.now(), h.id, s.Epoch)
+		h.ledAt = h.ticks
 		w.leaderElected(h.id, s.Epoch)
 		w.rt.elected(h.id, s.Epoch)
 	}
@@ -325,69 +343,6 @@ func (h *host) reply(p pendingReq, e checker.LogEntry, res kv.Result) {
 		h.w.inv.Ack(h.w.now(), h.id, e.Index, e.Term, e.Hash)
 	}
 	h.w.send(h.id, p.client, packet{kind: pkResp, resp: &response{seq: p.seq, result: res, node: h.id}})
-}
-
-// crash stops the process; unsynced writes are lost (a prefix survives if torn).
-func (h *host) crash(torn bool) {
-	keep := 0
-	if n := h.store.Pending(); torn && n > 0 {
-		keep = h.w.faultRng.IntN(n + 1)
-	}
-	h.store.Crash(keep)
-	h.w.loop.Cancel(h.tickHandle)
-	if h.role == replica.Leader {
-		h.w.leaderLost(h.id)
-		h.w.live.Role(h.w.now(), h.id, 0, false)
-	}
-	h.node, h.kv, h.up, h.paused = nil, nil, false, false
-	h.inbox, h.missed, h.rd, h.waiting, h.role = nil, 0, nil, nil, replica.Follower
-	h.reads = nil
-	h.incarn++
-}
-
-// restart boots the node from what its disk synced.
-func (h *host) restart() {
-	h.incarn++
-	rec := h.store.Recovered()
-	h.w.inv.Term(h.id, rec.Epoch)
-	if h.w.caps.LogChecks {
-		h.w.inv.Restart(h.w.now(), h.id, checkerLog(rec.Log), rec.Commit)
-	} else { // the state machine restarts from its snapshot and relearns the rest
-		h.w.inv.Restart(h.w.now(), h.id, nil, rec.SnapAt)
-	}
-	if h.w.pcheck != nil {
-		h.w.pcheck.Restarted(h.w.now(), uint64(h.id), rec)
-	}
-	h.boot()
-	h.pump()
-}
-
-func (h *host) pause() { h.paused = true }
-
-// resume continues a paused process: the fsync that finished, the ticks it
-// missed and the packets it buffered are handled now, in that order. The
-// missed ticks come first, so a leader's lease counts the pause before the
-// leader answers any read that waited for it.
-func (h *host) resume() {
-	h.paused = false
-	if h.synced {
-		h.synced = false
-		rd := *h.rd
-		h.rd = nil
-		h.finish(rd)
-	}
-	if h.w.defects.pauseDropsTicks {
-		h.missed = min(h.missed, 1)
-	}
-	for ; h.missed > 0; h.missed-- {
-		h.node.Tick()
-	}
-	inbox := h.inbox
-	h.inbox = nil
-	for _, p := range inbox {
-		h.receive(p)
-	}
-	h.pump()
 }
 
 // notLeaderOf is err's *replica.NotLeaderError, if it is one. Callers test

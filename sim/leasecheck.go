@@ -51,11 +51,17 @@ func (w *world) noteLease(h *host, ok bool) {
 	}
 }
 
-// checkOverlap fails h's lease if another host, up, leads a later epoch
-// (as its last RoleChange said). A schedule that drifts a clock past the
+// checkOverlap fails h's lease if h does not lead (make mutate: paxos
+// lease.go:38, a lease that a follower of a one-node world holds), or if
+// another host, up, leads a later epoch (as its last RoleChange said). A
+// schedule that drifts a clock past the
 // run's bound breaks the lease's clock assumption: not checked there (a
 // stale read it causes is reported as lease-clock-assumption).
 func (w *world) checkOverlap(h *host) {
+	if st := h.node.Status(); st.Role != replica.Leader {
+		w.inv.LeaseNotLeader(w.now(), h.id, st.Epoch)
+		return
+	}
 	if w.lease.beyondDrift {
 		return
 	}

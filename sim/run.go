@@ -84,7 +84,7 @@ func newWorld(seed uint64, o Options) (*world, error) {
 	}
 	w.hosts = make([]*host, o.hosts()+1)
 	for i := 1; i <= o.hosts(); i++ {
-		w.hosts[i] = &host{w: w, id: i, store: w.proto.NewStore()}
+		w.hosts[i] = &host{w: w, id: i, store: w.proto.NewStore(), heard: make([]uint64, len(w.hosts))}
 		w.hosts[i].boot()
 	}
 	w.initOperator()

@@ -50,6 +50,10 @@ func (w *world) result() *Result {
 			r.fail(Liveness, v)
 		} else if v := w.solo.v; v != nil {
 			r.fail(Liveness, v)
+		} else if v := w.deaf.v; v != nil {
+			r.fail(Liveness, v)
+		} else if v := w.outbid; v != nil {
+			r.fail(Liveness, v)
 		} else if v := w.leaseUseCheck(); v != nil {
 			r.fail(Liveness, v)
 		}

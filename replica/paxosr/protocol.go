@@ -27,7 +27,7 @@ func (Protocol) Name() string { return "paxos" }
 // Run-time faults: crash-voter (a Promise is a vote), crash-new-leader and
 // replay-leader (old-ballot Accepted replies); config-split needs membership.
 func (Protocol) Caps() replica.Caps {
-	return replica.Caps{Reads: []string{"consistent", "lease"}, Snapshots: true, Faults: []string{"crash-voter", "crash-new-leader", "replay-leader"}}
+	return replica.Caps{Reads: []string{"consistent", "lease"}, Snapshots: true, StepsDown: true, Faults: []string{"crash-voter", "crash-new-leader", "replay-leader"}}
 }
 
 // NewStore implements replica.Protocol.
