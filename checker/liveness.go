@@ -147,11 +147,38 @@ func (l *Liveness) Retire(atNs int64, node int) {
 	l.retired[node] = true
 	delete(l.roles, node)
 	delete(l.terms, node)
+	l.recomputeMax()
+	l.noteLeader(atNs)
+}
+
+// Crash records that node's process stopped: until it restarts, its terms
+// do not count (a node that is down can hold no one back; a removed node
+// crashed before it is retired never comes back), and it leads nothing.
+func (l *Liveness) Crash(atNs int64, node int) {
+	delete(l.roles, node)
+	delete(l.terms, node)
+	l.recomputeMax()
+	l.noteLeader(atNs)
+}
+
+// Restart records that node booted from a disk whose term is term: a term
+// it reported but had not synced when it crashed is gone (the host sends a
+// Ready's messages only once it is durable, so no other node heard of it).
+func (l *Liveness) Restart(atNs int64, node int, term uint64) {
+	if l.retired[node] {
+		return
+	}
+	l.terms[node] = term
+	l.maxTerm = max(l.maxTerm, term)
+	l.noteLeader(atNs)
+}
+
+// recomputeMax sets maxTerm to the highest term of the nodes that count.
+func (l *Liveness) recomputeMax() {
 	l.maxTerm = 0
 	for _, t := range l.terms { // order-free: a max
 		l.maxTerm = max(l.maxTerm, t)
 	}
-	l.noteLeader(atNs)
 }
 
 // InQuiet reports whether the quiet phase has begun.

@@ -84,3 +84,38 @@ func TestLivenessCalmSpan(t *testing.T) {
 	require.Equal(t, &Violation{Check: CheckLiveness, AtNs: 400,
 		Msg: "no leader: no node led the highest term 2 within 0.000000100s of the calm span (faults healed) from 0.000000300s"}, v)
 }
+
+// A term a node reported but lost in a crash (not synced) does not hold
+// the cluster; the term its disk kept does, once it restarts (seed 50775:
+// a one-node cluster whose candidate term 34 was lost in a crash).
+func TestLivenessCrashLosesUnsyncedTerm(t *testing.T) {
+	l := NewLiveness(LivenessBounds{LeaderNs: 100, OpNs: 300})
+	l.Role(5, 1, 31, true)
+	l.Role(10, 1, 34, false) // campaigns at 34, unsynced
+	l.Crash(20, 1)
+	l.Restart(30, 1, 31) // the disk kept 31
+	l.QuietStart(1000)
+	l.Role(1050, 1, 31, true)
+	require.Nil(t, l.Check(5000))
+
+	l = NewLiveness(LivenessBounds{LeaderNs: 100, OpNs: 300})
+	l.Role(5, 1, 31, true)
+	l.Role(6, 2, 31, false)
+	l.Role(10, 1, 34, false)
+	l.Crash(20, 1)
+	l.Restart(30, 1, 34) // the disk kept 34: the cluster must reach it
+	l.QuietStart(1000)
+	l.Role(1050, 2, 31, true)
+	require.NotNil(t, l.Check(5000))
+}
+
+// A node that is down does not hold the cluster to its term; it does again
+// once it restarts.
+func TestLivenessDownNodeTerm(t *testing.T) {
+	l := NewLiveness(LivenessBounds{LeaderNs: 100, OpNs: 300})
+	l.Role(5, 1, 5, true)
+	l.Role(10, 3, 9, false)
+	l.Crash(20, 3)
+	l.QuietStart(1000)
+	require.Nil(t, l.Check(5000), "node 3 is down: node 1 leads the highest term that counts")
+}

@@ -14,8 +14,8 @@ func (h *host) crash(torn bool) {
 	h.w.loop.Cancel(h.tickHandle)
 	if h.role == replica.Leader {
 		h.w.leaderLost(h.id)
-		h.w.live.Role(h.w.now(), h.id, 0, false)
 	}
+	h.w.live.Crash(h.w.now(), h.id)
 	h.node, h.kv, h.up, h.paused = nil, nil, false, false
 	h.inbox, h.missed, h.rd, h.waiting, h.role = nil, 0, nil, nil, replica.Follower
 	h.reads = nil
@@ -27,6 +27,7 @@ func (h *host) restart() {
 	h.incarn++
 	rec := h.store.Recovered()
 	h.w.inv.Term(h.id, rec.Epoch)
+	h.w.live.Restart(h.w.now(), h.id, rec.Epoch)
 	if h.w.caps.LogChecks {
 		h.w.inv.Restart(h.w.now(), h.id, checkerLog(rec.Log), rec.Commit)
 	} else { // the state machine restarts from its snapshot and relearns the rest
