@@ -10,7 +10,7 @@ import (
 // CheckDeafLeader names the deaf-leader check.
 const CheckDeafLeader = "deaf-leader"
 
-// deafLeader is the check of a leader's quorum rule (CheckQuorum; always
+// The deaf-leader check tests a leader's quorum rule (CheckQuorum; always
 // for Caps.StepsDown). Such a leader counts who answered it in windows of
 // ElectionTicks of its own ticks, the first from its election, and steps
 // down at the end of a window in which no majority of a half of its
@@ -23,9 +23,7 @@ const CheckDeafLeader = "deaf-leader"
 // at first, a leader transfer's timer) and two ticks for phase. make
 // mutate: a paxos leader whose quorum timer runs backwards and never
 // steps down; it keeps taking requests it cannot commit while cut off.
-type deafLeader struct {
-	v *checker.Violation // the first; judged with the liveness bounds
-}
+// world.deaf holds its first failure, judged with the liveness bounds.
 
 // deafSlackElections and deafSlackTicks widen the bound past 2*ElectionTicks.
 const (
@@ -54,7 +52,7 @@ func (w *world) leaderChecks(h *host) {
 // half of its configuration for the bound and still leads.
 func (w *world) checkDeaf(h *host, st replica.Status) {
 	et := uint64(w.o.ElectionTicks)
-	if w.deaf.v != nil || !w.stepsDown() {
+	if w.deaf != nil || !w.stepsDown() {
 		return
 	}
 	if st.ConfigIndex != h.cfgIndex { // a new configuration restarts the count
@@ -68,7 +66,7 @@ func (w *world) checkDeaf(h *host, st replica.Status) {
 	m := st.Membership
 	for _, half := range [][]uint64{m.Voters, m.VotersOutgoing} {
 		if n := h.heardSince(half, since); len(half) > 0 && 2*n <= len(half) {
-			w.deaf.v = &checker.Violation{Check: CheckDeafLeader, AtNs: w.now(), Nodes: []int{h.id},
+			w.deaf = &checker.Violation{Check: CheckDeafLeader, AtNs: w.now(), Nodes: []int{h.id},
 				Msg: fmt.Sprintf("node %d still leads epoch %d at its tick %d, though it heard from only %d of {%s} in its last %d ticks (the quorum rule steps down within %d)",
 					h.id, h.epoch, h.ticks, n, joinIDs(half), bound, 2*et)}
 			return

@@ -73,11 +73,11 @@ func TestDeafLeader(t *testing.T) {
 			}
 			w.leaderChecks(l)
 			if !c.fails {
-				require.Nil(t, w.deaf.v)
+				require.Nil(t, w.deaf)
 				return
 			}
-			require.NotNil(t, w.deaf.v)
-			require.Equal(t, CheckDeafLeader, w.deaf.v.Check)
+			require.NotNil(t, w.deaf)
+			require.Equal(t, CheckDeafLeader, w.deaf.Check)
 		})
 	}
 }
@@ -90,17 +90,17 @@ func TestDeafLeaderJointHalf(t *testing.T) {
 	l.ticks = 40
 	l.heard[2], l.heard[3], l.heard[4] = 39, 39, 39 // the new half, and one of the old's other four
 	w.leaderChecks(l)
-	require.NotNil(t, w.deaf.v, "the outgoing half heard 2 of 5")
+	require.NotNil(t, w.deaf, "the outgoing half heard 2 of 5")
 
-	w.deaf.v = nil
+	w.deaf = nil
 	l.heard[5] = 39
 	w.leaderChecks(l)
-	require.Nil(t, w.deaf.v, "both halves heard a majority")
+	require.Nil(t, w.deaf, "both halves heard a majority")
 
 	l.ticks = 41 // between two election timeouts: not checked
 	l.heard[4], l.heard[5] = 0, 0
 	w.leaderChecks(l)
-	require.Nil(t, w.deaf.v)
+	require.Nil(t, w.deaf)
 }
 
 func TestMatchAhead(t *testing.T) {

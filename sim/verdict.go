@@ -50,7 +50,7 @@ func (w *world) result() *Result {
 			r.fail(Liveness, v)
 		} else if v := w.solo.v; v != nil {
 			r.fail(Liveness, v)
-		} else if v := w.deaf.v; v != nil {
+		} else if v := w.deaf; v != nil {
 			r.fail(Liveness, v)
 		} else if v := w.outbid; v != nil {
 			r.fail(Liveness, v)

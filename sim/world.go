@@ -82,7 +82,7 @@ type world struct {
 	op        operator           // membership requests
 	catch     catchUp            // the quiet phase's catch-up check (catchup.go)
 	solo      soloLeader         // the one-host leadership check (solo.go)
-	deaf      deafLeader         // the quorum-rule check (leadercheck.go)
+	deaf      *checker.Violation // the deaf-leader check's first failure (leadercheck.go)
 	outbid    *checker.Violation // the outbid-leader check's first failure (leadercheck.go)
 	lease     leaseUse           // the lease-use check (leaseuse.go)
 	linkOpts  simnet.LinkOptions // every link's options when no fault changes them
