@@ -2,6 +2,7 @@ package sim
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/faultline-sim/faultline/checker"
 	"github.com/faultline-sim/faultline/replica"
@@ -98,9 +99,11 @@ const CheckOutbidLeader = "outbid-leader"
 
 // checkOutbid fails leader h if it still leads its epoch after it stepped
 // a reply of a later epoch: a refused vote, append or heartbeat from a
-// node that moved on. Every protocol here steps down on one at once
-// (Raft's rule for any later term but a vote or pre-vote request; a Paxos
-// proposer that is outbid). hd is the reply's header; Status is read only
+// member of its configuration that moved on. Every protocol here steps
+// down on one at once (Raft's rule for any later term but a vote or
+// pre-vote request; a Paxos proposer that is outbid); etcd-io/raft's
+// RawNode drops a reply from a node it does not track (seed 651 of etcd:
+// a spare's reply), so a non-member's is not judged. hd is the reply's header; Status is read only
 // for a reply of a later epoch at a leader. make mutate: a paxos leader
 // that ignores the refusals that outbid it, and keeps taking requests.
 func (w *world) checkOutbid(h *host, hd *replica.Header) {
@@ -110,8 +113,13 @@ func (w *world) checkOutbid(h *host, hd *replica.Header) {
 	if k := hd.Kind; k != replica.MsgVoteResp && k != replica.MsgAppendResp && k != replica.MsgHeartbeatResp {
 		return
 	}
-	if st := h.node.Status(); st.Role == replica.Leader && st.Epoch == h.epoch {
+	if st := h.node.Status(); st.Role == replica.Leader && st.Epoch == h.epoch && isMember(st.Membership, hd.From) {
 		w.outbid = &checker.Violation{Check: CheckOutbidLeader, AtNs: w.now(), Nodes: []int{h.id, int(hd.From)},
 			Msg: fmt.Sprintf("node %d still leads epoch %d after a %s from node %d of epoch %d", h.id, h.epoch, hd.Type, hd.From, hd.Epoch)}
 	}
+}
+
+// isMember reports whether id is a voter (either half) or learner of m.
+func isMember(m replica.Membership, id uint64) bool {
+	return slices.Contains(m.Voters, id) || slices.Contains(m.VotersOutgoing, id) || slices.Contains(m.Learners, id)
 }

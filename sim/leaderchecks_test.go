@@ -160,17 +160,19 @@ func TestLeaseAtFollower(t *testing.T) {
 
 func TestOutbidLeader(t *testing.T) {
 	cases := []struct {
-		name  string
-		kind  replica.MsgKind
-		epoch uint64
-		steps bool // the leader stepped down on the reply
-		fails bool
+		name   string
+		kind   replica.MsgKind
+		epoch  uint64
+		steps  bool     // the leader stepped down on the reply
+		voters []uint64 // the leader's configuration, nil for 1..3
+		fails  bool
 	}{
-		{"refused append of a later epoch, still leads", replica.MsgAppendResp, 6, false, true},
-		{"refused heartbeat, stepped down", replica.MsgHeartbeatResp, 6, true, false},
-		{"refused vote, still leads", replica.MsgVoteResp, 7, false, true},
-		{"a reply of its own epoch", replica.MsgAppendResp, 5, false, false},
-		{"a vote request of a later epoch (stickiness may ignore it)", replica.MsgVote, 6, false, false},
+		{"refused append of a later epoch, still leads", replica.MsgAppendResp, 6, false, nil, true},
+		{"refused heartbeat, stepped down", replica.MsgHeartbeatResp, 6, true, nil, false},
+		{"refused vote, still leads", replica.MsgVoteResp, 7, false, nil, true},
+		{"a reply of its own epoch", replica.MsgAppendResp, 5, false, nil, false},
+		{"a vote request of a later epoch (stickiness may ignore it)", replica.MsgVote, 6, false, nil, false},
+		{"a reply from a node outside the configuration", replica.MsgAppendResp, 6, false, []uint64{1, 3}, false},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -178,6 +180,9 @@ func TestOutbidLeader(t *testing.T) {
 			l := w.hosts[1]
 			if c.steps {
 				l.node.(*stubReplica).st.Role = replica.Follower
+			}
+			if c.voters != nil {
+				l.node.(*stubReplica).st.Membership.Voters = c.voters
 			}
 			w.checkOutbid(l, &replica.Header{Kind: c.kind, From: 2, To: 1, Epoch: c.epoch, Reject: true})
 			if !c.fails {
