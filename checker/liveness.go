@@ -145,10 +145,7 @@ func (l *Liveness) Role(atNs int64, node int, term uint64, leader bool) {
 // cluster to a term it never heard of.
 func (l *Liveness) Retire(atNs int64, node int) {
 	l.retired[node] = true
-	delete(l.roles, node)
-	delete(l.terms, node)
-	l.recomputeMax()
-	l.noteLeader(atNs)
+	l.Crash(atNs, node)
 }
 
 // Crash records that node's process stopped: until it restarts, its terms

@@ -145,6 +145,10 @@ func (h *host) receive(p packet) {
 	}
 	switch p.kind {
 	case pkRaft:
+		if h.role != replica.Leader { // the leader checks read only a leader's messages
+			h.node.Step(p.msg)
+			break
+		}
 		hd := p.msg.Header()
 		h.heardFrom(hd.From)
 		h.node.Step(p.msg)

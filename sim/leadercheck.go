@@ -87,7 +87,8 @@ func (h *host) heardSince(half []uint64, since uint64) int {
 	return n
 }
 
-// heardFrom notes a message from peer stepped at h's current tick.
+// heardFrom notes a message from peer stepped at h's current tick. Only a
+// leader's count is read (from its leadership on), so only a leader notes.
 func (h *host) heardFrom(peer uint64) {
 	if peer < uint64(len(h.heard)) {
 		h.heard[peer] = h.ticks
@@ -113,13 +114,13 @@ func (w *world) checkOutbid(h *host, hd *replica.Header) {
 	if k := hd.Kind; k != replica.MsgVoteResp && k != replica.MsgAppendResp && k != replica.MsgHeartbeatResp {
 		return
 	}
-	if st := h.node.Status(); st.Role == replica.Leader && st.Epoch == h.epoch && isMember(st.Membership, hd.From) {
+	if st := h.node.Status(); st.Role == replica.Leader && st.Epoch == h.epoch && isMember(st.Membership, int(hd.From)) {
 		w.outbid = &checker.Violation{Check: CheckOutbidLeader, AtNs: w.now(), Nodes: []int{h.id, int(hd.From)},
 			Msg: fmt.Sprintf("node %d still leads epoch %d after a %s from node %d of epoch %d", h.id, h.epoch, hd.Type, hd.From, hd.Epoch)}
 	}
 }
 
-// isMember reports whether id is a voter (either half) or learner of m.
-func isMember(m replica.Membership, id uint64) bool {
-	return slices.Contains(m.Voters, id) || slices.Contains(m.VotersOutgoing, id) || slices.Contains(m.Learners, id)
+// isMember reports whether n is a voter (either half) or learner of m.
+func isMember(m replica.Membership, n int) bool {
+	return isVoterOf(m, n) || slices.Contains(m.Learners, uint64(n))
 }
