@@ -41,7 +41,7 @@ type host struct {
 
 	// The deaf-leader check (leadercheck.go), in h's ticks: ticks counts
 	// the Ticks its replicas took, heard[p] the tick a message from p was
-	// last stepped, ledAt the tick its leadership was seen, cfgSince the
+	// last stepped while h led, ledAt the tick its leadership was seen, cfgSince the
 	// tick the check saw configuration cfgIndex first.
 	ticks, ledAt, cfgIndex, cfgSince uint64
 	heard                            []uint64

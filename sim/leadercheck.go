@@ -17,8 +17,8 @@ const CheckDeafLeader = "deaf-leader"
 // down at the end of a window in which no majority of a half of its
 // configuration did. So a leader that heard no majority after its tick s
 // has stepped down by tick max(s, elected) + 2*ElectionTicks. The world
-// counts every message the host steps, a superset of the answers a
-// protocol counts, so a protocol that passes can fail no other way. The
+// counts every message the host steps while it leads, a superset of the
+// answers a protocol counts, so a protocol that passes can fail no other way. The
 // bound has one election timeout more (deafSlackElections) for what
 // restarts a window (a new configuration whose members count as answered
 // at first, a leader transfer's timer) and two ticks for phase. make
