@@ -9,7 +9,7 @@ SHRINKBUDGET ?= 200
 KERNEL    := ./internal/... ./clock/... ./simnet/... ./raft/... ./paxos/... ./kv/... ./replica/...
 SIMRUN    := bin/simrun
 
-.PHONY: all test sim fuzz bench lint vet check-deps replay build clean shrink-corpus mutate study-flapping study-partial study-stickiness
+.PHONY: all test sim fuzz bench lint vet check-deps replay build clean shrink-corpus mutate detection-table study-flapping study-partial study-stickiness
 
 all: lint test
 
@@ -53,6 +53,11 @@ mutate:
 	@mkdir -p $(dir $(MUTATE_REPORT))
 	$(GO) run ./cmd/mutate -pkgs $(MUTATE_PKGS) -seeds $(MUTATE_SEEDS) -budget $(MUTATE_BUDGET) \
 	  -equivalent testdata/mutate/equivalent.txt -o $(MUTATE_REPORT) $(MUTATE_FLAGS)
+
+## detection-table: the first failing seed of each planted defect in five ranges of 200 seeds
+## (the README's table; PROTOCOL=NAME for another catalogue, J=K workers).
+detection-table: build
+	SIMRUN=$(SIMRUN) PROTOCOL=$(PROTOCOL) J=$(J) scripts/detection-table
 
 ## replay: replay one seed verbosely (SEED=N).
 replay: build

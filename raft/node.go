@@ -30,6 +30,7 @@ type Node struct {
 	reads      []readReq   // leader: ReadIndex requests awaiting confirmation, oldest first
 	readStates []ReadState // confirmed reads, handed out by Ready
 	snapChunks snapAssembly
+	early      []Message // follower: Apps of this term's leader held until a gap fills (holdEarly)
 
 	// selfVote: a candidate's term whose own vote is not yet counted; it
 	// counts once a Ready carrying that term and vote is Advanced (durable).
@@ -125,6 +126,7 @@ func (n *Node) reset(term uint64) {
 	n.prs = nil
 	n.reads = nil
 	n.snapChunks = snapAssembly{}
+	n.early = nil
 }
 
 func (n *Node) becomeFollower(term, lead uint64) {

@@ -36,7 +36,7 @@ var catalogue = []struct {
 		func(d *raft.Defects) { d.SnapshotRollback = true }},
 	{replica.Defect{Name: "snapshot-drops-suffix", Summary: "a follower installing a snapshot of a prefix it holds discards the acknowledged entries after it", Catches: "raft-assertion (a heartbeat commits past the shortened log)"},
 		func(d *raft.Defects) { d.SnapshotDropsSuffix = true }},
-	{replica.Defect{Name: "single-server-unsafe", Summary: "a single-server membership change is accepted before the leader committed an entry of its term", Catches: "leader-completeness (or two leaders in a term): the config-split fault of the race plan (corpus seed 58), and the scripted race (testdata/scenarios/single-server-race.txt)"},
+	{replica.Defect{Name: "single-server-unsafe", Summary: "a single-server membership change is accepted before the leader committed an entry of its term", Catches: "leader-completeness (or two leaders in a term): the config-split fault of the race plan (corpus seed 2), and the scripted race (testdata/scenarios/single-server-race.txt)"},
 		func(d *raft.Defects) { d.SingleServerUnsafe = true }},
 	{replica.Defect{Name: "lease-ignores-drift", Summary: "lease reads trust the lease for the whole election timeout, ignoring clock drift and tick phase", Catches: "lease-overlap: the partition-leader fault at the drift bound, a deposed leader's lease vouching for a read while the new leader leads (corpus seed 37), then linearizability of lease reads; scenario lease-ignores-drift"},
 		func(d *raft.Defects) { d.LeaseIgnoresDrift = true }},
