@@ -96,7 +96,7 @@ func (c *Invariants) LearnerCampaigned(atNs int64, node int, epoch uint64, role 
 }
 
 // CheckMatch: a leader's match index for a node exceeds what the node's
-// log holds, though the node is in the leader's term (no later leader
+// log holds, or the two logs differ at or before it, though the node is in the leader's term (no later leader
 // can have cut its log); or a leader knows no match index for a member of
 // its configuration (the contract's Match: ok false only on a follower or
 // for a non-member).
@@ -109,6 +109,18 @@ func (c *Invariants) LastIndex(node int) uint64 { return c.log(node).last() }
 func (c *Invariants) MatchAhead(atNs int64, leader, node int, match, last uint64) {
 	c.fail(CheckMatch, atNs, []int{leader, node}, "leader %d says node %d stores index %d, but its log ends at %d",
 		leader, node, match, last)
+}
+
+// MatchPrefix checks that node's mirrored log agrees with the leader's up to
+// the leader's match index for it: an acked match means the same prefix
+// (CheckMatch). Skipped where either log no longer holds index match.
+func (c *Invariants) MatchPrefix(atNs int64, leader, node int, match uint64) {
+	lc, ok1 := c.log(leader).chainAt(match)
+	nc, ok2 := c.log(node).chainAt(match)
+	if ok1 && ok2 && lc != nc {
+		c.fail(CheckMatch, atNs, []int{leader, node}, "leader %d says node %d matches its log up to index %d, but their logs differ at or before it",
+			leader, node, match)
+	}
 }
 
 // MatchUnknown reports a leader with no match index for member node (CheckMatch).

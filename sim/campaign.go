@@ -49,8 +49,10 @@ func (w *world) checkCampaign(h *host, s replica.RoleChange) {
 }
 
 // checkMatch fails a leader whose match index m for member n (what n
-// acked as durable) is beyond n's log, while n is in the leader's term:
-// only a leader of a later term could have cut n's log since its acks.
+// acked as durable) is beyond n's log, or n's log differs from the
+// leader's at or before m (an ack means the same prefix), while n is in
+// the leader's term: only a leader of a later term could have cut n's log
+// since its acks.
 // Without LogChecks the match is the commit index n reported, and n's
 // commit index only grows (it is durable before n reports it). The
 // operator promotes a learner on that index (caughtUp), so it must be
@@ -73,8 +75,11 @@ func (w *world) checkMatch(leader *host, n int, m uint64, ok bool, st replica.St
 	if w.caps.LogChecks {
 		last = w.inv.LastIndex(n)
 	}
-	if m > last {
+	switch {
+	case m > last:
 		w.inv.MatchAhead(w.now(), leader.id, n, m, last)
+	case w.caps.LogChecks:
+		w.inv.MatchPrefix(w.now(), leader.id, n, m)
 	}
 }
 

@@ -110,12 +110,16 @@ func TestMatchAhead(t *testing.T) {
 		match      uint64
 		peerEpoch  uint64
 		peerCommit uint64
+		peerTerm   uint64 // of the peer's entry 1; the leader's is 5
 		fails      bool
 	}{
-		{"beyond the peer's commit", false, 9, 5, 7, true},
-		{"at the peer's commit", false, 7, 5, 7, false},
-		{"peer in a later epoch", false, 9, 6, 7, false},
-		{"beyond the peer's log", true, 9, 5, 0, true},
+		{"beyond the peer's commit", false, 9, 5, 7, 5, true},
+		{"at the peer's commit", false, 7, 5, 7, 5, false},
+		{"peer in a later epoch", false, 9, 6, 7, 5, false},
+		{"beyond the peer's log", true, 9, 5, 0, 5, true},
+		{"the same prefix", true, 1, 5, 0, 5, false},
+		{"logs differ at the match", true, 1, 5, 0, 4, true},
+		{"logs differ, no prefix compared without LogChecks", false, 1, 5, 1, 4, false},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -125,7 +129,8 @@ func TestMatchAhead(t *testing.T) {
 			l.node.(*stubReplica).match[2] = c.match
 			p := &w.hosts[2].node.(*stubReplica).st
 			p.Epoch, p.Commit = c.peerEpoch, c.peerCommit
-			w.inv.LogAppend(0, 2, []checker.LogEntry{{Index: 1, Term: 5}})
+			w.inv.LogAppend(0, 1, []checker.LogEntry{{Index: 1, Term: 5}})
+			w.inv.LogAppend(0, 2, []checker.LogEntry{{Index: 1, Term: c.peerTerm}})
 			w.leaderChecks(l)
 			if !c.fails {
 				require.Nil(t, w.inv.Violation())
@@ -191,6 +196,47 @@ func TestOutbidLeader(t *testing.T) {
 			}
 			require.NotNil(t, w.outbid)
 			require.Equal(t, CheckOutbidLeader, w.outbid.Check)
+		})
+	}
+}
+
+// The quiet phase's catch-up: a member that ran through it must apply all
+// that was committed when it began.
+func TestCatchUpWantsAllCommittedAtQuietStart(t *testing.T) {
+	cases := []struct {
+		name    string
+		applied uint64 // host 3's, at the end
+		member  bool
+		restart bool
+		fails   bool
+	}{
+		{"caught up", 10, true, false, false},
+		{"one entry short", 9, true, false, true},
+		{"no longer a member", 2, false, false, false},
+		{"restarted in the quiet phase", 2, true, true, false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			w := stubWorld(3, replica.Caps{})
+			l := &w.hosts[1].node.(*stubReplica).st
+			l.Role, l.Commit = replica.Leader, 10
+			if !c.member {
+				l.Membership.Voters = []uint64{1, 2}
+			}
+			w.hosts[1].applied, w.hosts[2].applied, w.hosts[3].applied = 10, 10, 2
+			w.catchUpStart()
+			w.hosts[3].applied = c.applied
+			if c.restart {
+				w.hosts[3].incarn++
+			}
+			v := w.catchUpCheck()
+			if !c.fails {
+				require.Nil(t, v)
+				return
+			}
+			require.NotNil(t, v)
+			require.Equal(t, CheckCatchUp, v.Check)
+			require.Equal(t, []int{3}, v.Nodes)
 		})
 	}
 }
