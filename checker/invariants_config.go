@@ -96,10 +96,10 @@ func (c *Invariants) LearnerCampaigned(atNs int64, node int, epoch uint64, role 
 }
 
 // CheckMatch: a leader's match index for a node exceeds what the node's
-// log holds, or the two logs differ at or before it, though the node is in the leader's term (no later leader
-// can have cut its log); or a leader knows no match index for a member of
-// its configuration (the contract's Match: ok false only on a follower or
-// for a non-member).
+// log holds, or the two logs differ at or before it, though the node is in
+// the leader's term (no later leader can have cut its log); or a leader
+// knows no match index for a member of its configuration (the contract's
+// Match: ok false only on a follower or for a non-member).
 const CheckMatch = "match-index"
 
 // LastIndex is the last index of node's mirrored log (durable or not).

@@ -156,7 +156,7 @@ func (n *Node) holdEarly(m Message) {
 	n.early = append(n.early, m)
 }
 
-// drainEarly steps the held Apps that our log now reaches, until none does.
+// drainEarly steps the held Apps our log now reaches until none does (each step drops or passes one).
 func (n *Node) drainEarly() {
 	for i := 0; i < len(n.early); {
 		m := n.early[i]
