@@ -44,7 +44,7 @@ shrink-corpus:
 ## default seed sweep (MUTATE_SEEDS), MUTATE_BUDGET per mutant (0: three baseline sweeps and a minute); prints the kill rate and each
 ## survivor, writes bin/mutate-report.txt. MUTATE_FLAGS e.g. -files '^(confchange|election)' -sample 40,
 ## -shard 0/8, -rerun bin/mutate-report.txt (only its survivors, e.g. with MUTATE_SEEDS=1-1000).
-MUTATE_PKGS   ?= raft,paxos
+MUTATE_PKGS   ?= raft,paxos,replica/raftr,replica/paxosr,replica/etcdraft
 MUTATE_SEEDS  ?= 1-200
 MUTATE_BUDGET ?= 0
 MUTATE_FLAGS  ?=

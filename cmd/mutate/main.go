@@ -166,14 +166,14 @@ func collect(root string, cfg config) (all, ms []mutate.Mutant, err error) {
 		}
 		for _, p := range paths {
 			base := filepath.Base(p)
-			if strings.HasSuffix(base, "_test.go") {
+			file := filepath.ToSlash(filepath.Join(pkg, base))
+			if _, skip := notMutated[file]; skip || strings.HasSuffix(base, "_test.go") {
 				continue
 			}
 			src, err := os.ReadFile(p)
 			if err != nil {
 				return nil, nil, err
 			}
-			file := filepath.ToSlash(filepath.Join(pkg, base))
 			if _, err := protocolOf(file); err != nil {
 				return nil, nil, err
 			}
