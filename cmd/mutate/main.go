@@ -5,7 +5,9 @@
 // '^TestSweepMutate$' -sim.mutate -sim.seeds=SEEDS -sim.protocol=P` (the
 // default sweep of the package's own protocol, raft for raft/ and paxos
 // for paxos/, seed after seed, stopping at the first failure) fail within the
-// per-mutant budget. It prints each
+// per-mutant budget. An adapter's package (replica/raftr, replica/paxosr,
+// replica/etcdraft) is swept with its protocol, and with -sim.mutate-defects:
+// every planted defect must still be found in the same seeds. It prints each
 // mutant's fate, the kill rate and every survivor with file:line:col and
 // the change. Survivors listed in the allow-list of equivalent mutants
 // (one "ID # reason" a line) are not counted.
@@ -174,7 +176,7 @@ func collect(root string, cfg config) (all, ms []mutate.Mutant, err error) {
 			if err != nil {
 				return nil, nil, err
 			}
-			if _, err := protocolOf(file); err != nil {
+			if _, err := targetOf(file); err != nil {
 				return nil, nil, err
 			}
 			found, err := mutate.Find(file, src)

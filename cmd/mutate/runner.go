@@ -34,15 +34,22 @@ type runner struct {
 	lastOut     string // the output of the last sweep, for a failing baseline
 }
 
-// sweepProtocol is the protocol whose sweep kills the mutants of a package
-// (-sim.protocol): a core is only exercised through its own adapter, and an
-// adapter (its host-side code) only by its protocol's sweep.
-var sweepProtocol = map[string]string{"raft": "raft", "paxos": "paxos",
-	"replica/raftr": "raft", "replica/paxosr": "paxos", "replica/etcdraft": "etcd"}
+// target is the sweep that kills the mutants of a package: its protocol's
+// default sweep (-sim.protocol; a core is only exercised through its own
+// adapter), and for an adapter's host-side code the same seeds with each
+// planted defect too (-sim.mutate-defects): its disk model and assertions
+// cannot fault a correct protocol, but a mutant that weakens them loses a
+// defect the testbed finds.
+type target struct {
+	protocol string
+	defects  bool
+}
 
-// notMutated are the files of those packages that the default sweep cannot
-// judge, with the reason: they are judged by the planted defects' tests
-// (make detection-table, the corpus) instead.
+var sweepTargets = map[string]target{"raft": {"raft", false}, "paxos": {"paxos", false},
+	"replica/raftr": {"raft", true}, "replica/paxosr": {"paxos", true}, "replica/etcdraft": {"etcd", true}}
+
+// notMutated are the files of those packages that no sweep of a mutant
+// judges, with the reason.
 var notMutated = map[string]string{
 	"replica/raftr/defects.go":    catalogueOnly,
 	"replica/paxosr/defects.go":   catalogueOnly,
@@ -52,24 +59,27 @@ var notMutated = map[string]string{
 
 const catalogueOnly = "the adapter's catalogue of planted defects: it only names them and switches them on"
 
-// protocolOf is the sweep protocol of the package that holds file.
-func protocolOf(file string) (string, error) {
+// targetOf is the sweep target of the package that holds file.
+func targetOf(file string) (target, error) {
 	pkg := path.Dir(file)
-	if p, ok := sweepProtocol[pkg]; ok {
-		return p, nil
+	if t, ok := sweepTargets[pkg]; ok {
+		return t, nil
 	}
-	return "", fmt.Errorf("no sweep protocol for package %s (known: paxos, raft)", pkg)
+	return target{}, fmt.Errorf("no sweep target for package %s (known: paxos, raft, replica/etcdraft, replica/paxosr, replica/raftr)", pkg)
 }
 
-// sweep runs the seed sweep of protocol with the overlay file (none: "") in budget.
-func (r *runner) sweep(overlay, protocol string) (status, time.Duration) {
+// sweep runs the seed sweep of t with the overlay file (none: "") in budget.
+func (r *runner) sweep(overlay string, t target) (status, time.Duration) {
 	ctx, cancel := context.WithTimeout(context.Background(), r.budget)
 	defer cancel()
 	args := []string{"test", "-count=1", "-timeout", (r.budget + time.Minute).String()}
 	if overlay != "" {
 		args = append(args, "-overlay", overlay)
 	}
-	args = append(args, "./sim", "-run", "^TestSweepMutate$", "-sim.mutate", "-sim.seeds="+r.seeds, "-sim.protocol="+protocol)
+	args = append(args, "./sim", "-run", "^TestSweepMutate$", "-sim.mutate", "-sim.seeds="+r.seeds, "-sim.protocol="+t.protocol)
+	if t.defects {
+		args = append(args, "-sim.mutate-defects")
+	}
 	cmd := exec.CommandContext(ctx, "go", args...)
 	cmd.Dir = r.root
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true} // the test binary dies with go test
@@ -94,21 +104,21 @@ func (r *runner) sweep(overlay, protocol string) (status, time.Duration) {
 	return killed, d
 }
 
-// baseline sweeps each protocol of ms without mutants (raft if ms is
+// baseline sweeps each target of ms without mutants (raft's if ms is
 // empty); the longest sweep sets the budget.
 func (r *runner) baseline(ms []mutate.Mutant) (status, time.Duration) {
-	protos := []string{"raft"}
+	targets := []target{sweepTargets["raft"]}
 	if len(ms) > 0 {
-		protos = nil
+		targets = nil
 	}
 	for _, m := range ms {
-		if p, _ := protocolOf(m.File); !slices.Contains(protos, p) {
-			protos = append(protos, p)
+		if t, _ := targetOf(m.File); !slices.Contains(targets, t) {
+			targets = append(targets, t)
 		}
 	}
 	var longest time.Duration
-	for _, p := range protos {
-		st, d := r.sweep("", p)
+	for _, t := range targets {
+		st, d := r.sweep("", t)
 		if st != survived {
 			return st, d
 		}
@@ -141,11 +151,11 @@ func (r *runner) one(m mutate.Mutant) (status, time.Duration, error) {
 	if err := os.WriteFile(overlay, ov, 0o644); err != nil {
 		return "", 0, err
 	}
-	proto, err := protocolOf(m.File)
+	t, err := targetOf(m.File)
 	if err != nil {
 		return "", 0, err
 	}
-	st, d := r.sweep(overlay, proto)
+	st, d := r.sweep(overlay, t)
 	return st, d, nil
 }
 
