@@ -40,7 +40,7 @@ fuzz:
 shrink-corpus:
 	$(GO) test ./sim -run TestCorpusShrinks -sim.shrink-corpus=$(SHRINKBUDGET) -v -timeout 60m
 
-## mutate: mutation testing of the cores (MUTATE_PKGS, missing ones skipped) killed by the
+## mutate: mutation testing of the cores and the adapters (MUTATE_PKGS, missing ones skipped) killed by the
 ## default seed sweep (MUTATE_SEEDS), MUTATE_BUDGET per mutant (0: three baseline sweeps and a minute); prints the kill rate and each
 ## survivor, writes bin/mutate-report.txt. MUTATE_FLAGS e.g. -files '^(confchange|election)' -sample 40,
 ## -shard 0/8, -rerun bin/mutate-report.txt (only its survivors, e.g. with MUTATE_SEEDS=1-1000).
