@@ -48,6 +48,7 @@ type operator struct {
 	taken    int         // changes a leader took (ChangeConfig without error), all requests
 	eager    bool        // this run's operator also asks while a change is pending (askEagerly)
 	eagerAt  uint64      // the pending configuration index it last asked at
+	joint    jointSpan   // a leader's committed joint configuration, poll after poll (jointleft.go)
 	rng      *prng.Rand
 }
 
@@ -205,6 +206,7 @@ func (w *world) operatorStep(i int) bool {
 	h := w.hosts[l]
 	st := h.node.Status()
 	if st.ConfigIndex > st.Commit || st.Membership.IsJoint() {
+		w.checkJointLeft(l, &st)
 		w.askEagerly(a, h, st)
 		return true // the last change is not done yet
 	}

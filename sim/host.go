@@ -168,6 +168,7 @@ func (h *host) pump() {
 		}
 		h.rdBuf = h.node.Ready()
 		rd := &h.rdBuf
+		h.checkNotEmpty(rd)
 		h.persist(rd)
 		if rd.MustSync && h.w.o.FsyncNs > 0 {
 			h.rd = rd
@@ -180,6 +181,18 @@ func (h *host) pump() {
 		h.store.Sync()
 		h.finish(*rd)
 	}
+}
+
+// checkNotEmpty panics (as the protocol's assertion) on a Ready with nothing
+// in it: HasReady said there was something to hand out. A replica that
+// reports Readies it does not have never lets the host idle.
+func (h *host) checkNotEmpty(rd *replica.Ready) {
+	if rd.MustSync || len(rd.Messages) > 0 || rd.Role != nil || rd.Epoch != 0 || rd.Commit != 0 ||
+		len(rd.Appended) > 0 || rd.Snapshot != nil || len(rd.Committed) > 0 || len(rd.Reads) > 0 ||
+		rd.CompactNow || len(rd.Observations) > 0 {
+		return
+	}
+	panic(fmt.Sprintf("%s: contract broken: node %d reported a Ready (HasReady), and it is empty", h.w.proto.Name(), h.id))
 }
 
 func (h *host) onSynced(gen uint64) {

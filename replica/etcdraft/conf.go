@@ -91,7 +91,7 @@ func (r *node) proposeConf(cc raftpb.ConfChangeV2) (uint64, error) {
 // without auto-leave, on the leader, once the joint entry and any earlier
 // attempt are applied. Called under the lock.
 func (r *node) maybeLeaveJoint() {
-	if len(r.conf.VotersOutgoing) == 0 || r.conf.AutoLeave {
+	if len(r.conf.VotersOutgoing) == 0 || r.conf.AutoLeave || r.defect.noExplicitLeave {
 		return
 	}
 	bs := r.rn.BasicStatus()

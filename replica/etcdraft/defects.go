@@ -15,6 +15,7 @@ type defectSet struct {
 	sendBeforeSync     bool
 	applyBeforePersist bool
 	commitOnAppend     bool
+	noExplicitLeave    bool
 }
 
 // catalogue lists the adapter's planted defects, in the order simrun prints
@@ -32,6 +33,9 @@ var catalogue = []struct {
 	{replica.Defect{Name: "commit-on-append", Summary: "the host applies and acknowledges a leader's Ready.Entries as committed when they are appended, not when they come in CommittedEntries (ack-before-commit at etcd's boundary)",
 		Catches: "state-machine-safety, acked-write-lost, linearizability (a deposed leader's entries overwritten)"},
 		func(d *defectSet) { d.commitOnAppend = true }},
+	{replica.Defect{Name: "no-explicit-leave", Summary: "the host never proposes the leave of a joint configuration entered without auto-leave (ConfChangeTransitionJointExplicit): etcd leaves it only when asked",
+		Catches: "membership-change: a leader holds a committed joint configuration while it commits (the joint-left check)"},
+		func(d *defectSet) { d.noExplicitLeave = true }},
 }
 
 // Defects implements replica.Protocol.

@@ -29,6 +29,7 @@ type node struct {
 	committed []replica.Entry
 	appended  []replica.LogEntry
 	free      []*message // stepped messages, for clones (message.go)
+	confs     confSeen   // the newest configuration entry on the disk (confcheck.go)
 }
 
 func (r *node) Tick() { r.n.Tick() }
@@ -92,6 +93,7 @@ func (r *node) Ready() replica.Ready {
 		out.Role = &replica.RoleChange{Role: role(s.Role), Epoch: r.n.Status().Term, Lead: worldID(s.Lead)}
 	}
 	r.checkMustSync(&rd)
+	rescan := !rd.Snapshot.IsEmpty() || len(rd.Entries) > 0 && rd.Entries[0].Index <= r.d.lastIndex()
 	if !rd.Snapshot.IsEmpty() {
 		r.d.installSnapshot(rd.Snapshot)
 		m := rd.Snapshot.Metadata
@@ -99,6 +101,7 @@ func (r *node) Ready() replica.Ready {
 		r.conf = m.ConfState
 	}
 	r.d.write(rd.HardState, rd.Entries)
+	r.checkConfig(rd.Entries, rescan)
 	if len(rd.Entries) > 0 {
 		r.appended = appendLogEntries(r.appended[:0], rd.Entries)
 		out.Appended = r.appended
