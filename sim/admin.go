@@ -48,7 +48,7 @@ type operator struct {
 	taken    int         // changes a leader took (ChangeConfig without error), all requests
 	eager    bool        // this run's operator also asks while a change is pending (askEagerly)
 	eagerAt  uint64      // the pending configuration index it last asked at
-	joint    jointSpan   // a leader's committed joint configuration, poll after poll (jointleft.go)
+	joint    waitSpan    // a leader's committed joint configuration, poll after poll (jointleft.go)
 	rng      *prng.Rand
 }
 
@@ -65,11 +65,11 @@ type memberReq struct {
 	wait     waitSpan // the leader's answers "not now" in a row
 }
 
-// waitSpan is a run of "not now" answers to one request from leader by in
-// term, since sinceNs, its commit index then at commit; lastNs is the
-// latest answer and taken the operator's count of changes taken then.
-// moved is the first commit index seen above commit (0: none yet): the
-// leader's first commit of its term, so above every entry it inherited.
+// waitSpan is a run of operator polls that found leader by, in term, in the
+// same state (key: what the caller holds fixed), since sinceNs, its commit
+// index then at commit; lastNs is the latest poll. moved is the first
+// commit index seen above commit (0: none yet): the leader's first commit
+// of its term, so above every entry it inherited.
 type waitSpan struct {
 	by      int
 	term    uint64
@@ -77,7 +77,28 @@ type waitSpan struct {
 	moved   uint64
 	sinceNs int64
 	lastNs  int64
-	taken   int
+	key     uint64
+}
+
+// stuck extends s by a poll of leader l (status st) in state key, or starts
+// it anew: with another leader, term or key, or after a gap of more than
+// two rounds of the operator's polls. It reports whether the span has
+// lasted stuckElections election timeouts while l committed and applied an
+// entry of its term; the caller fails the run then and clears s.
+func (w *world) stuck(s *waitSpan, l int, st *replica.Status, key uint64) bool {
+	gap := 2 * int64(len(w.op.active)+1) * w.o.TickNs
+	if s.by != l || s.term != st.Epoch || s.key != key || w.now()-s.lastNs > gap {
+		*s = waitSpan{by: l, term: st.Epoch, commit: st.Commit, sinceNs: w.now(), lastNs: w.now(), key: key}
+		return false
+	}
+	s.lastNs = w.now()
+	if s.moved == 0 && st.Commit > s.commit {
+		s.moved = st.Commit
+	}
+	// Judged once the leader applied its first commit of the term too: etcd
+	// refuses while an inherited entry is not applied (seed 1 of its sweep:
+	// a leader whose commit waited on a sync answered at commit 204, applied 161).
+	return s.moved > 0 && st.Applied >= s.moved && w.now()-s.sinceNs > stuckElections*int64(w.o.ElectionTicks)*w.o.TickNs
 }
 
 // stuckElections bounds, in election timeouts, how long a leader that
@@ -91,23 +112,10 @@ const stuckElections = 5
 // and fails the membership check when l went on committing all the while.
 func (w *world) waited(r *memberReq, l int, st replica.Status) {
 	s := &r.wait
-	// A run is unbroken: the same leader and term, no change taken from any
-	// request since (one in flight is a reason to wait: etcd-io/raft refuses
-	// while a change is not yet applied, seed 1553), and this request asked
-	// again within two rounds of the operator's polls.
-	gap := 2 * int64(len(w.op.active)+1) * w.o.TickNs
-	if s.by != l || s.term != st.Epoch || s.taken != w.op.taken || w.now()-s.lastNs > gap {
-		*s = waitSpan{by: l, term: st.Epoch, commit: st.Commit, sinceNs: w.now(), lastNs: w.now(), taken: w.op.taken}
-		return
-	}
-	s.lastNs = w.now()
-	if s.moved == 0 && st.Commit > s.commit {
-		s.moved = st.Commit
-	}
-	// Judged once the leader applied its first commit of the term too: etcd
-	// refuses while an inherited entry is not applied (seed 1 of its sweep:
-	// a leader whose commit waited on a sync answered at commit 204, applied 161).
-	if s.moved > 0 && st.Applied >= s.moved && w.now()-s.sinceNs > stuckElections*int64(w.o.ElectionTicks)*w.o.TickNs {
+	// A run is unbroken while no change is taken from any request (one in
+	// flight is a reason to wait: etcd-io/raft refuses while a change is not
+	// yet applied, seed 1553), and this request asks again within the gap.
+	if w.stuck(s, l, &st, uint64(w.op.taken)) {
 		w.inv.MembershipFailed(w.now(), l, "leader "+strconv.Itoa(l)+" of term "+strconv.FormatUint(st.Epoch, 10)+
 			" answered change requests with \"not now\" for "+fmtNs(w.now()-s.sinceNs)+" while committing from index "+
 			strconv.FormatUint(s.commit, 10)+" to "+strconv.FormatUint(st.Commit, 10)+", its configuration committed and not joint")
