@@ -54,8 +54,12 @@ func (r *node) checkConfig(ents []raft.Entry, rescan bool) {
 // entry makes the leader append the leave in the same step (auto-leave,
 // raft/confchange.go afterLeaderCommit). A leader elected over a committed
 // joint entry leaves once its first entry commits. Called in each Ready,
-// after the disk took its writes (the committed entry is on it).
+// after the disk took its writes (the committed entry is on it); it asks the
+// core only when the Ready moved the hard state.
 func (r *node) checkLeft() {
+	if r.rd.HardState.IsEmpty() {
+		return // the commit index did not move
+	}
 	st := r.n.Status()
 	if st.Role != raft.Leader || !st.Config.IsJoint() || st.ConfigIndex > st.Commit {
 		return
