@@ -9,9 +9,10 @@ import (
 // checkJointLeft fails the membership check when leader l (status st) holds
 // a committed joint configuration for stuckElections election timeouts
 // while it commits and applies entries of its own: a joint configuration is
-// a step, and the leader that can commit must also commit its leave (ours
-// and etcd-io/raft's auto-leave append it once the joint entry is applied;
-// etcd's explicit one is proposed by the adapter, replica/etcdraft/conf.go).
+// a step, and the leader that can commit must also commit its leave (our
+// Raft appends it when the joint entry commits, etcd-io/raft's auto-leave
+// once it is applied; etcd's explicit leave is proposed by the adapter,
+// replica/etcdraft/conf.go).
 // Called at each operator poll that finds the change not done yet; the span
 // is of one configuration entry (its index is the key).
 func (w *world) checkJointLeft(l int, st *replica.Status) {

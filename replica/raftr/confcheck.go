@@ -22,7 +22,7 @@ type confSeen struct {
 // a truncation or a snapshot (rescan), a boot; it reads the whole disk log
 // only in the last two cases.
 func (r *node) checkConfig(ents []raft.Entry, rescan bool) {
-	r.checkLeft()
+	r.checkLeft() // the leave check of our Raft's leaders shares this call in Ready
 	switch c := &r.confs; {
 	case rescan || !c.known:
 		c.known, c.newest = true, r.d.newestConf()
