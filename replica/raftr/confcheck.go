@@ -23,11 +23,11 @@ type confSeen struct {
 // only in the last two cases.
 func (r *node) checkConfig(ents []raft.Entry, rescan bool) {
 	r.checkLeft() // the leave check of our Raft's leaders shares this call in Ready
-	switch c := &r.confs; {
+	switch c, i := &r.confs, newestConf(ents); {
 	case rescan || !c.known:
 		c.known, c.newest = true, r.d.newestConf()
-	case newestConf(ents) > 0:
-		c.newest = newestConf(ents)
+	case i > 0:
+		c.newest = i
 	default:
 		return
 	}
