@@ -202,14 +202,7 @@ func (g *gen) drawLink(t, end int64) ([]Action, []resKey) {
 // draw64 draws a value in [lo, hi] (lo <= hi), a multiple of the grain
 // (1ms, or ET/100 for short election timeouts) when one fits, so printed
 // schedules stay readable.
-func (g *gen) draw64(lo, hi int64) int64 {
-	grain := max(1, min(1_000_000, g.o.ElectionTimeoutNs/100))
-	qlo, qhi := (lo+grain-1)/grain, hi/grain // lo, hi >= 0
-	if qlo > qhi {
-		return g.rng.Range(lo, hi)
-	}
-	return g.rng.Range(qlo, qhi) * grain
-}
+func (g *gen) draw64(lo, hi int64) int64 { return grained(g.rng, lo, hi, g.o.ElectionTimeoutNs) }
 
 func (g *gen) node() int { return 1 + g.rng.IntN(g.o.Nodes) }
 

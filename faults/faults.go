@@ -133,9 +133,24 @@
 //     L+1, ...: "leader-link L<->L+2 until=3s". Studies build the shapes of
 //     partial connectivity that follow the leader (flapping leader links,
 //     quorum loss, chains) from it.
+//   - disk-stall carries Node 0 and opens a window [AtNs, UntilNs). At AtNs
+//     it resolves the leader L as isolate-leader does (none: a no-op) and
+//     draws a follower F among the voters of L's configuration that are
+//     up. F's disk stalls: no sync of F completes before UntilNs (one in
+//     progress, or started in the window, completes at UntilNs), while F's
+//     process runs on, taking entries into its unsynced log and sending
+//     nothing that waits on the sync. At a third of the window L is cut
+//     off, both ways, from every other server but F, until UntilNs: the
+//     others elect a leader without L's newest entries, and F, holding them
+//     unsynced, has them overwritten before its disk syncs (a core that
+//     truncates its unsynced log wrongly, or marks durable what was
+//     replaced, breaks here). A crash of F in the window loses everything
+//     since its last sync; a restarted F's disk is still stalled. Drawn by
+//     drawDiskStalls, not as an episode. Overlapping disk-stall windows are
+//     invalid.
 //   - A window (flap, isolate-leader, crash-leader, crash-voter,
 //     crash-new-leader, replay-leader, partition-leader, pause-leader,
-//     config-split, joint-split, leader-removal) ends at UntilNs before
+//     config-split, joint-split, leader-removal, disk-stall) ends at UntilNs before
 //     the actions listed at that time. Validate keeps crash, pause and
 //     crash-leader out of a crash-leader window including its end, and a
 //     new flap on a link out of the previous one there, end included.
@@ -198,12 +213,13 @@ const (
 	LeaderRemoval   Kind = "leader-removal"   // until UntilNs, cut a leader off as it appends a configuration that removes it
 	LeaderLink      Kind = "leader-link"      // cut the link between two nodes named relative to the leader, both ways, until UntilNs
 	LeaseSplit      Kind = "lease-split"      // until UntilNs, cut a follower off from the leader, then the leader from every server once another node leads
+	DiskStall       Kind = "disk-stall"       // until UntilNs, a follower's disk completes no sync; from a third on, the leader is cut from all but it
 )
 
 // AllKinds lists every kind in a stable order.
 var AllKinds = []Kind{Partition, OneWay, Cut, Isolate, Heal, HealLink, Crash,
 	Restart, Pause, Resume, Skew, Drift, Link, Flap, Clog, Unclog,
-	IsolateLeader, CrashLeader, CrashVoter, CrashNewLeader, ReplayLeader, PartitionLeader, PauseLeader, ConfigSplit, JointSplit, LeaderRemoval, LeaderLink, LeaseSplit, AddNode, RemoveNode, ReplaceNode}
+	IsolateLeader, CrashLeader, CrashVoter, CrashNewLeader, ReplayLeader, PartitionLeader, PauseLeader, ConfigSplit, JointSplit, LeaderRemoval, LeaderLink, LeaseSplit, DiskStall, AddNode, RemoveNode, ReplaceNode}
 
 // Action is one timed fault. Only the fields its Kind uses may be non-zero
 // (Validate enforces it), so the text and JSON forms carry the same data.

@@ -53,6 +53,7 @@ var kindFields = map[Kind]field{
 	JointSplit:      fUntil,
 	LeaderRemoval:   fUntil,
 	LeaseSplit:      fUntil,
+	DiskStall:       fUntil,
 	PauseLeader:     fUntil,
 	LeaderLink:      fFrom | fTo | fUntil,
 }

@@ -32,7 +32,7 @@ type GenOptions struct {
 // with resume, skew/drift with a reset to 0, link with a reset to defaults,
 // clog with unclog; flap, crash-voter and the *-leader kinds are windows).
 var EpisodeKinds = []Kind{Partition, OneWay, Cut, Isolate, Crash, Pause, Skew,
-	Drift, Link, Flap, Clog, IsolateLeader, CrashLeader, CrashVoter, CrashNewLeader, ReplayLeader, PartitionLeader, PauseLeader, ConfigSplit, JointSplit, LeaderRemoval, LeaseSplit}
+	Drift, Link, Flap, Clog, IsolateLeader, CrashLeader, CrashVoter, CrashNewLeader, ReplayLeader, PartitionLeader, PauseLeader, ConfigSplit, JointSplit, LeaderRemoval, LeaseSplit, DiskStall}
 
 const (
 	maxEpisodes = 500 // bound on episodes per schedule
@@ -109,6 +109,9 @@ func Generate(rng *prng.Rand, o GenOptions) Schedule {
 		g.drawMembership(rng.Fork("membership"))
 	}
 	g.drawLeaseSplits(rng.Fork("lease-split"))
+	if slices.Contains(o.Kinds, DiskStall) { // opt-in; forking would move the caller's later draws
+		g.drawDiskStalls(rng.Fork("disk-stall"))
+	}
 	s := Schedule{Nodes: o.Nodes, Voters: o.Voters, QuietAtNs: g.quiet, EndNs: o.DurationNs, Actions: Merge(g.actions)}
 	if s.Voters == o.Nodes {
 		s.Voters = 0
@@ -143,12 +146,13 @@ func (o GenOptions) episodes() int {
 // few ticks a deposed leader's lease overstays when it ignores drift; at
 // weight 1 the default sweep found lease-ignores-drift once in 5000 seeds.
 // config-split, joint-split and leader-removal are drawn with the membership requests
-// (drawMembership), lease-split by drawLeaseSplits, not as episodes.
+// (drawMembership), lease-split by drawLeaseSplits and disk-stall by
+// drawDiskStalls, not as episodes.
 func kindWeight(k Kind) int {
 	switch k {
 	case CrashNewLeader, PartitionLeader:
 		return 8
-	case ConfigSplit, JointSplit, LeaderRemoval, LeaseSplit:
+	case ConfigSplit, JointSplit, LeaderRemoval, LeaseSplit, DiskStall:
 		return 0
 	}
 	return 1

@@ -67,7 +67,7 @@ func episodes(acts []Action) []episode {
 func isWindow(a Action) bool {
 	return a.Kind == Flap || a.Kind == IsolateLeader || a.Kind == CrashLeader || a.Kind == CrashVoter ||
 		a.Kind == CrashNewLeader || a.Kind == ReplayLeader || a.Kind == PartitionLeader || a.Kind == PauseLeader || a.Kind == ConfigSplit ||
-		a.Kind == JointSplit || a.Kind == LeaderRemoval || a.Kind == LeaderLink || a.Kind == LeaseSplit
+		a.Kind == JointSplit || a.Kind == LeaderRemoval || a.Kind == LeaderLink || a.Kind == LeaseSplit || a.Kind == DiskStall
 }
 
 // ends reports whether e ends the fault that s started.

@@ -19,6 +19,7 @@ type state struct {
 	splitUntil       int64   // a config-split window is busy while AtNs <= this (-1: never)
 	jointUntil       int64   // a joint-split window is busy while AtNs <= this (-1: never)
 	leaseUntil       int64   // a lease-split window is busy while AtNs <= this (-1: never)
+	stallUntil       int64   // a disk-stall window is busy while AtNs <= this (-1: never)
 	removalUntil     int64   // a leader-removal window is busy while AtNs <= this (-1: never)
 	driftLeaderUntil int64   // a drifting partition-leader window holds every clock while AtNs <= this (-1: never)
 }
@@ -28,7 +29,7 @@ func newState(n int) *state {
 	st := &state{n: n, crashed: make([]bool, n+1), paused: make([]bool, n+1),
 		drift: make([]int64, n+1), cut: make([]bool, m), opts: make([]bool, m),
 		clog: make([]bool, m), flapUntil: make([]int64, m), leaderCrashUntil: -1, voterCrashUntil: -1,
-		newLeaderUntil: -1, replayUntil: -1, splitUntil: -1, jointUntil: -1, leaseUntil: -1, removalUntil: -1, driftLeaderUntil: -1}
+		newLeaderUntil: -1, replayUntil: -1, splitUntil: -1, jointUntil: -1, leaseUntil: -1, stallUntil: -1, removalUntil: -1, driftLeaderUntil: -1}
 	for i := range st.flapUntil {
 		st.flapUntil[i] = -1
 	}
@@ -118,6 +119,8 @@ func (st *state) applyOther(a Action) error {
 		return exclusiveWindow(&st.jointUntil, a)
 	case LeaseSplit:
 		return exclusiveWindow(&st.leaseUntil, a)
+	case DiskStall:
+		return exclusiveWindow(&st.stallUntil, a)
 	case LeaderRemoval:
 		return exclusiveWindow(&st.removalUntil, a)
 	case Restart:

@@ -90,7 +90,7 @@ func actionOptions(a Action) string {
 	case Flap:
 		o = append(o, "until="+formatFixed(a.UntilNs, 0),
 			"up>="+formatDur(a.MinUpNs), "down>="+formatDur(a.MinDownNs))
-	case IsolateLeader, CrashLeader, CrashVoter, CrashNewLeader, ReplayLeader, PauseLeader, ConfigSplit, JointSplit, LeaderRemoval, LeaderLink, LeaseSplit:
+	case IsolateLeader, CrashLeader, CrashVoter, CrashNewLeader, ReplayLeader, PauseLeader, ConfigSplit, JointSplit, LeaderRemoval, LeaderLink, LeaseSplit, DiskStall:
 		o = append(o, "until="+formatFixed(a.UntilNs, 0))
 	case PartitionLeader:
 		o = append(o, "until="+formatFixed(a.UntilNs, 0))

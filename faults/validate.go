@@ -108,7 +108,7 @@ func (s Schedule) checkParams(a Action) error {
 				formatDur(a.MinUpNs), formatDur(a.MinDownNs))
 		}
 		return s.checkWindow(a)
-	case IsolateLeader, CrashLeader, CrashVoter, CrashNewLeader, ReplayLeader, PauseLeader, ConfigSplit, JointSplit, LeaderRemoval, LeaseSplit:
+	case IsolateLeader, CrashLeader, CrashVoter, CrashNewLeader, ReplayLeader, PauseLeader, ConfigSplit, JointSplit, LeaderRemoval, LeaseSplit, DiskStall:
 		return s.checkWindow(a)
 	case ReplaceNode:
 		return s.checkLink(a.From, a.To, false)

@@ -66,6 +66,8 @@ func (w *world) uncutBoth(a, b int) {
 
 func (w *world) isolate(n int) { _ = w.net.Isolate(n) }
 
+func (w *world) stallDisk(n int, untilNs int64) { w.hosts[n].stallUntil = untilNs }
+
 func (w *world) healNode(n int) { w.healLink(n, 0) }
 
 func (w *world) lastLeader() int {

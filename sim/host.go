@@ -30,14 +30,17 @@ type host struct {
 	tickLocal  int64    // local time (ns) of the next tick
 	tickHandle clock.Handle
 
-	rd      *replica.Ready // the Ready being synced (&rdBuf), nil if none
-	rdBuf   replica.Ready  // the latest Ready, held here so it is not allocated
-	synced  bool           // rd's fsync completed (while paused)
-	waiting map[uint64]pendingReq
-	commit  uint64 // last commit index reported to the checker
-	lead    uint64 // last leader seen in a SoftState
-	role    replica.Role
-	epoch   uint64 // the epoch of the last RoleChange handed out
+	rd     *replica.Ready // the Ready being synced (&rdBuf), nil if none
+	rdBuf  replica.Ready  // the latest Ready, held here so it is not allocated
+	synced bool           // rd's fsync completed (while paused)
+	// stallUntil: a disk-stall holds h's disk, virtual ns; no sync
+	// completes before it (kept across crash and restart: the disk is slow).
+	stallUntil int64
+	waiting    map[uint64]pendingReq
+	commit     uint64 // last commit index reported to the checker
+	lead       uint64 // last leader seen in a SoftState
+	role       replica.Role
+	epoch      uint64 // the epoch of the last RoleChange handed out
 
 	// The deaf-leader check (leadercheck.go), in h's ticks: ticks counts
 	// the Ticks its replicas took, heard[p] the tick a message from p was
@@ -170,7 +173,7 @@ func (h *host) pump() {
 		rd := &h.rdBuf
 		h.checkNotEmpty(rd)
 		h.persist(rd)
-		if rd.MustSync && h.w.o.FsyncNs > 0 {
+		if rd.MustSync && (h.w.o.FsyncNs > 0 || h.w.now() < h.stallUntil) {
 			h.rd = rd
 			if h.w.defects.voteBeforePersist {
 				rd.Messages = h.sendVotesEarly(rd.Messages)

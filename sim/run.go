@@ -214,17 +214,24 @@ func checkerLog(es []replica.LogEntry) []checker.LogEntry {
 	return out
 }
 
-// parseFaultKinds reads "all", "none" or a comma list of episode kinds.
+// parseFaultKinds reads "all", "none" or a comma list of episode kinds, in
+// which "all" stands for every kind but the opt-in disk-stall ("all,disk-stall"
+// adds it): the default sweep's schedules stay as they were measured.
 func parseFaultKinds(s string) ([]faults.Kind, error) {
+	all := slices.DeleteFunc(slices.Clone(faults.EpisodeKinds), func(k faults.Kind) bool { return k == faults.DiskStall })
 	switch s {
 	case "all", "":
-		return slices.Clone(faults.EpisodeKinds), nil
+		return all, nil
 	case "none":
 		return nil, nil
 	}
 	var out []faults.Kind
 	for _, name := range strings.Split(s, ",") {
 		k := faults.Kind(strings.TrimSpace(name))
+		if k == "all" {
+			out = append(out, all...)
+			continue
+		}
 		if !slices.Contains(faults.EpisodeKinds, k) {
 			return nil, fmt.Errorf("unknown fault kind %q (want all, none, or a list of %s)", name, kindList())
 		}

@@ -39,7 +39,8 @@ type faultEnv interface {
 	cutBoth(a, b int)
 	uncutBoth(a, b int)
 	isolate(n int)
-	healNode(n int) // every cut to and from n, clients included
+	stallDisk(n int, untilNs int64) // no sync of n completes before untilNs
+	healNode(n int)                 // every cut to and from n, clients included
 	setDrifts(n int, ppm, others int64)
 	send(from, to int, p packet)
 
@@ -79,6 +80,7 @@ type runtimeFaults struct {
 	links     *leaderLinkFault
 	removal   *removalFault
 	lease     *leaseFault
+	stall     *stallFault
 }
 
 const (
@@ -91,6 +93,7 @@ const (
 	slotLeaderLink
 	slotRemoval
 	slotLease
+	slotStall
 )
 
 func newRuntimeFaults(env faultEnv, actions int) *runtimeFaults {
@@ -103,18 +106,20 @@ func newRuntimeFaults(env faultEnv, actions int) *runtimeFaults {
 		links:     &leaderLinkFault{env: env},
 		removal:   &removalFault{env: env},
 		lease:     &leaseFault{env: env},
+		stall:     &stallFault{env: env},
 	}
 	rt.execs = []executor{
 		slotLeader: &leaderFault{env: env, leaderOf: make([]int, actions)},
 		slotVoter:  rt.voter, slotNewLeader: rt.newLeader, slotReplay: rt.replay, slotSplit: rt.split,
 		slotJoint: rt.joint, slotLeaderLink: rt.links, slotRemoval: rt.removal, slotLease: rt.lease,
+		slotStall: rt.stall,
 	}
 	rt.kinds = [][]faults.Kind{
 		slotLeader: {faults.IsolateLeader, faults.CrashLeader, faults.PartitionLeader, faults.PauseLeader},
 		slotVoter:  {faults.CrashVoter}, slotNewLeader: {faults.CrashNewLeader},
 		slotReplay: {faults.ReplayLeader}, slotSplit: {faults.ConfigSplit},
 		slotJoint: {faults.JointSplit}, slotLeaderLink: {faults.LeaderLink}, slotRemoval: {faults.LeaderRemoval},
-		slotLease: {faults.LeaseSplit},
+		slotLease: {faults.LeaseSplit}, slotStall: {faults.DiskStall},
 	}
 	return rt
 }

@@ -37,25 +37,26 @@ func (e *fakeEnv) note(n int, what string) trace.Line { return e.tr.Begin(e.nowN
 func (e *fakeEnv) timer(at int64, ex execSlot, op uint8, n int, gen uint64) {
 	e.log("timer %d slot %d op %d node %d", at, ex, op, n)
 }
-func (e *fakeEnv) hostCount() int              { return len(e.hosts) - 1 }
-func (e *fakeEnv) tickNs() int64               { return 10 }
-func (e *fakeEnv) electionNs() int64           { return 100 }
-func (e *fakeEnv) currentLeader() int          { return e.leader }
-func (e *fakeEnv) lastLeader() int             { return e.leader }
-func (e *fakeEnv) initialVoters() int          { return len(e.hosts) - 1 }
-func (e *fakeEnv) view(n int) hostView         { return e.hosts[n] }
-func (e *fakeEnv) crash(n int, torn bool)      { e.log("crash %d", n); e.hosts[n].up = false }
-func (e *fakeEnv) restart(n int)               { e.log("restart %d", n); e.hosts[n].up = true }
-func (e *fakeEnv) pause(n int)                 { e.log("pause %d", n) }
-func (e *fakeEnv) resume(n int)                { e.log("resume %d", n) }
-func (e *fakeEnv) cutBoth(a, b int)            { e.log("cut %d-%d", a, b) }
-func (e *fakeEnv) uncutBoth(a, b int)          { e.log("uncut %d-%d", a, b) }
-func (e *fakeEnv) isolate(n int)               { e.log("isolate %d", n) }
-func (e *fakeEnv) healNode(n int)              { e.log("heal %d", n) }
-func (e *fakeEnv) setDrifts(n int, p, o int64) { e.log("drift %d %d %d", n, p, o) }
-func (e *fakeEnv) send(from, to int, p packet) { e.log("send %d->%d", from, to) }
-func (e *fakeEnv) releaseRequests(idx []int)   { e.log("release %v", idx) }
-func (e *fakeEnv) pendingRemovals() []int      { return nil }
+func (e *fakeEnv) hostCount() int               { return len(e.hosts) - 1 }
+func (e *fakeEnv) tickNs() int64                { return 10 }
+func (e *fakeEnv) electionNs() int64            { return 100 }
+func (e *fakeEnv) currentLeader() int           { return e.leader }
+func (e *fakeEnv) lastLeader() int              { return e.leader }
+func (e *fakeEnv) initialVoters() int           { return len(e.hosts) - 1 }
+func (e *fakeEnv) view(n int) hostView          { return e.hosts[n] }
+func (e *fakeEnv) crash(n int, torn bool)       { e.log("crash %d", n); e.hosts[n].up = false }
+func (e *fakeEnv) restart(n int)                { e.log("restart %d", n); e.hosts[n].up = true }
+func (e *fakeEnv) pause(n int)                  { e.log("pause %d", n) }
+func (e *fakeEnv) resume(n int)                 { e.log("resume %d", n) }
+func (e *fakeEnv) cutBoth(a, b int)             { e.log("cut %d-%d", a, b) }
+func (e *fakeEnv) uncutBoth(a, b int)           { e.log("uncut %d-%d", a, b) }
+func (e *fakeEnv) isolate(n int)                { e.log("isolate %d", n) }
+func (e *fakeEnv) stallDisk(n int, until int64) { e.log("stall %d until %d", n, until) }
+func (e *fakeEnv) healNode(n int)               { e.log("heal %d", n) }
+func (e *fakeEnv) setDrifts(n int, p, o int64)  { e.log("drift %d %d %d", n, p, o) }
+func (e *fakeEnv) send(from, to int, p packet)  { e.log("send %d->%d", from, to) }
+func (e *fakeEnv) releaseRequests(idx []int)    { e.log("release %v", idx) }
+func (e *fakeEnv) pendingRemovals() []int       { return nil }
 
 // pause-leader resolves the leader, cuts it off, pauses it, resumes it at
 // two thirds of its window and heals it at the end.

@@ -131,6 +131,11 @@ func (w *world) handle(at int64, ev event) {
 		w.tr.Begin(at, ev.node, "tick").End()
 		w.hosts[ev.node].onTick(ev.gen)
 	case evSynced:
+		if h := w.hosts[ev.node]; at < h.stallUntil {
+			w.tr.Begin(at, ev.node, "sync-stalled").End()
+			w.push(h.stallUntil, ev) // one push per sync: the window is fixed
+			return
+		}
 		w.tr.Begin(at, ev.node, "synced").End()
 		w.hosts[ev.node].onSynced(ev.gen)
 	case evDeliver:
