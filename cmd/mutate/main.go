@@ -36,13 +36,13 @@ import (
 const baselineBudget = time.Hour
 
 type config struct {
-	pkgs, seeds, equiv, out, rerun string
-	files                          *regexp.Regexp
-	budget                         time.Duration
-	sample                         int
-	shard, shards                  int // run every shards-th mutant from shard (0/1: all)
-	minRate                        float64
-	dry, skipBase                  bool
+	pkgs, seeds, faults, equiv, out, rerun string
+	files                                  *regexp.Regexp
+	budget                                 time.Duration
+	sample                                 int
+	shard, shards                          int // run every shards-th mutant from shard (0/1: all)
+	minRate                                float64
+	dry, skipBase                          bool
 }
 
 func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
@@ -85,6 +85,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 		rep = io.MultiWriter(stdout, f)
 	}
 	fmt.Fprintf(rep, "mutate: %d mutants of %s, sweep seeds %s\n", len(ms), cfg.pkgs, cfg.seeds)
+	if cfg.faults != "" {
+		fmt.Fprintf(rep, "faults: %s\n", cfg.faults)
+	}
 	for _, id := range staleEquivalent(all, equiv, cfg.pkgs) {
 		fmt.Fprintf(rep, "stale equivalent %s: no such mutant (the code moved? review the allow-list)\n", id)
 	}
@@ -94,7 +97,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 		return 0
 	}
-	r := &runner{root: root, seeds: cfg.seeds, budget: baselineBudget}
+	r := &runner{root: root, seeds: cfg.seeds, faults: cfg.faults, budget: baselineBudget}
 	if cfg.skipBase {
 		r.budget = cfg.budget
 		fmt.Fprintf(rep, "baseline: skipped (-skip-baseline); budget %s per mutant\n", r.budget)
@@ -124,6 +127,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	var files string
 	fs.StringVar(&cfg.pkgs, "pkgs", "raft", "comma list of package `DIRS` to mutate (missing ones are skipped)")
 	fs.StringVar(&cfg.seeds, "seeds", "1-200", "seeds of the sweep that must kill each mutant")
+	fs.StringVar(&cfg.faults, "faults", "", "fault kinds of the sweep, as simrun's -faults (say all,disk-stall); empty: the default sweep's")
 	fs.DurationVar(&cfg.budget, "budget", 0, "wall-clock budget per mutant (build and sweep), past it the mutant is 'timed out'; 0: three times the baseline sweep and a minute")
 	fs.StringVar(&files, "files", "", "only files whose base name matches this `REGEXP`")
 	fs.IntVar(&cfg.sample, "sample", 0, "run only N mutants, evenly spaced over the list (0: all)")

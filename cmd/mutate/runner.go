@@ -30,6 +30,7 @@ const (
 
 type runner struct {
 	root, seeds string
+	faults      string // -sim.faults of the sweep; "": the default sweep's
 	budget      time.Duration
 	lastOut     string // the output of the last sweep, for a failing baseline
 }
@@ -79,6 +80,9 @@ func (r *runner) sweep(overlay string, t target) (status, time.Duration) {
 	args = append(args, "./sim", "-run", "^TestSweepMutate$", "-sim.mutate", "-sim.seeds="+r.seeds, "-sim.protocol="+t.protocol)
 	if t.defects {
 		args = append(args, "-sim.mutate-defects")
+	}
+	if r.faults != "" {
+		args = append(args, "-sim.faults="+r.faults)
 	}
 	cmd := exec.CommandContext(ctx, "go", args...)
 	cmd.Dir = r.root
