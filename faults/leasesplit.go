@@ -6,18 +6,27 @@ import (
 	"github.com/faultline-sim/faultline/internal/prng"
 )
 
-// drawLeaseSplits opens lease-split windows in a run that serves lease
-// reads: one per 60 election timeouts of the fault phase at Intensity 100
-// (at least one), each 6 to 12 election timeouts long, in its own stretch of
-// the fault phase so windows never overlap. A window needs a leader and two
-// followers. It draws from its own stream (rng), so the episodes and the
-// membership plan stay as they were.
+// drawLeaseSplits opens lease-split windows (drawStretches) in a run that
+// serves lease reads. It draws from its own stream (rng), so the episodes
+// and the membership plan stay as they were.
 func (g *gen) drawLeaseSplits(rng *prng.Rand) {
+	if !g.o.LeaseReads || len(g.o.Kinds) > 0 && !slices.Contains(g.o.Kinds, LeaseSplit) {
+		return
+	}
+	g.drawStretches(LeaseSplit, rng.Range)
+}
+
+// drawStretches opens windows of kind k, each 6 to 12 election timeouts
+// long, one per 60 election timeouts of the fault phase at Intensity 100
+// (at least one), each in its own stretch of the fault phase so windows
+// never overlap; draw(lo, hi) gives a value in [lo, hi]. Not with
+// Intensity 0 or fewer than three voters (a leader and two followers).
+func (g *gen) drawStretches(k Kind, draw func(lo, hi int64) int64) {
 	voters := g.o.Voters
 	if voters == 0 {
 		voters = g.o.Nodes
 	}
-	if !g.o.LeaseReads || g.o.Intensity == 0 || voters < 3 || len(g.o.Kinds) > 0 && !slices.Contains(g.o.Kinds, LeaseSplit) {
+	if g.o.Intensity == 0 || voters < 3 {
 		return
 	}
 	et := g.o.ElectionTimeoutNs
@@ -25,11 +34,11 @@ func (g *gen) drawLeaseSplits(rng *prng.Rand) {
 	n := max(1, int(g.quiet/(60*et))*g.o.Intensity/100)
 	stretch := g.quiet / int64(n)
 	for i := range int64(n) {
-		length := rng.Range(lo, hi)
+		length := draw(lo, hi)
 		if stretch <= length {
 			return // the fault phase is too short for a window
 		}
-		at := i*stretch + rng.Range(0, stretch-length)
-		g.actions = append(g.actions, Action{AtNs: at, Kind: LeaseSplit, UntilNs: at + length})
+		at := i*stretch + draw(0, stretch-length)
+		g.actions = append(g.actions, Action{AtNs: at, Kind: k, UntilNs: at + length})
 	}
 }

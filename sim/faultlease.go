@@ -28,22 +28,11 @@ type leaseFault struct {
 // drawn from the run-time stream are cut apart.
 func (f *leaseFault) start(_ int, a faults.Action) {
 	*f = leaseFault{env: f.env, untilNs: a.UntilNs}
-	l := f.env.currentLeader()
-	if l == 0 {
-		f.env.note(0, "lease-split").Str("skip", "no leader").End()
+	l, x, skip := leaderAndFollower(f.env)
+	if skip != "" {
+		f.env.note(l, "lease-split").Str("skip", skip).End()
 		return
 	}
-	var followers []int
-	for _, v := range f.env.view(l).members.Voters {
-		if int(v) != l && f.env.view(int(v)).up {
-			followers = append(followers, int(v))
-		}
-	}
-	if len(followers) < 2 {
-		f.env.note(l, "lease-split").Str("skip", "fewer than two followers up").End()
-		return
-	}
-	x := followers[f.env.rand().IntN(len(followers))]
 	f.leader, f.cut = l, []int{x}
 	f.env.note(l, "lease-split").Int("follower", int64(x)).End()
 	f.env.cutBoth(l, x)
@@ -62,19 +51,52 @@ func (f *leaseFault) voted(from, to int, term uint64) {
 		return
 	}
 	f.env.note(f.leader, "lease-split-isolate").Int("voter", int64(from)).Int("candidate", int64(to)).Int("term", int64(term)).End()
-	for y := 1; y <= f.env.hostCount(); y++ {
-		if y != f.leader && y != f.cut[0] {
-			f.cut = append(f.cut, y)
-			f.env.cutBoth(f.leader, y)
-		}
-	}
+	f.cut = append(f.cut, cutAllBut(f.env, f.leader, f.cut[0])...)
 }
 
 // end heals the window's cuts.
 func (f *leaseFault) end(int, faults.Action) {
 	f.env.note(f.leader, "fault-end").Str("kind", string(faults.LeaseSplit)).End()
-	for _, y := range f.cut {
-		f.env.uncutBoth(f.leader, y)
-	}
+	uncutAll(f.env, f.leader, f.cut)
 	f.leader, f.cut, f.untilNs = 0, nil, 0
+}
+
+// leaderAndFollower resolves the leader of the moment, l, and draws x from
+// the run-time stream among the other voters of its configuration that are
+// up; skip says why there is none (no leader, fewer than two followers up).
+func leaderAndFollower(env faultEnv) (l, x int, skip string) {
+	l = env.currentLeader()
+	if l == 0 {
+		return 0, 0, "no leader"
+	}
+	var followers []int
+	for _, v := range env.view(l).members.Voters {
+		if int(v) != l && env.view(int(v)).up {
+			followers = append(followers, int(v))
+		}
+	}
+	if len(followers) < 2 {
+		return l, 0, "fewer than two followers up"
+	}
+	return l, followers[env.rand().IntN(len(followers))], ""
+}
+
+// cutAllBut cuts l off from every other server but keep, both ways, and
+// returns the servers it cut, in id order.
+func cutAllBut(env faultEnv, l, keep int) []int {
+	var cut []int
+	for y := 1; y <= env.hostCount(); y++ {
+		if y != l && y != keep {
+			cut = append(cut, y)
+			env.cutBoth(l, y)
+		}
+	}
+	return cut
+}
+
+// uncutAll heals the cuts between l and each of cut, both ways.
+func uncutAll(env faultEnv, l int, cut []int) {
+	for _, y := range cut {
+		env.uncutBoth(l, y)
+	}
 }

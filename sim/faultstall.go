@@ -27,22 +27,11 @@ const stallCut uint8 = 1 // fire op: cut L off from all but F
 // start opens a disk-stall window ending at a.UntilNs.
 func (f *stallFault) start(_ int, a faults.Action) {
 	*f = stallFault{env: f.env, untilNs: a.UntilNs}
-	l := f.env.currentLeader()
-	if l == 0 {
-		f.env.note(0, "disk-stall").Str("skip", "no leader").End()
+	l, x, skip := leaderAndFollower(f.env)
+	if skip != "" {
+		f.env.note(l, "disk-stall").Str("skip", skip).End()
 		return
 	}
-	var followers []int
-	for _, v := range f.env.view(l).members.Voters {
-		if int(v) != l && f.env.view(int(v)).up {
-			followers = append(followers, int(v))
-		}
-	}
-	if len(followers) < 2 {
-		f.env.note(l, "disk-stall").Str("skip", "fewer than two followers up").End()
-		return
-	}
-	x := followers[f.env.rand().IntN(len(followers))]
 	f.leader, f.follower = l, x
 	f.env.note(x, "disk-stall").Int("leader", int64(l)).End()
 	f.env.stallDisk(x, a.UntilNs)
@@ -60,19 +49,12 @@ func (f *stallFault) fire(op uint8, node int, _ uint64) {
 		return
 	}
 	f.env.note(f.leader, "disk-stall-cut").Int("follower", int64(f.follower)).End()
-	for y := 1; y <= f.env.hostCount(); y++ {
-		if y != f.leader && y != f.follower {
-			f.cut = append(f.cut, y)
-			f.env.cutBoth(f.leader, y)
-		}
-	}
+	f.cut = cutAllBut(f.env, f.leader, f.follower)
 }
 
 // end heals the window's cuts; F's stall ends by itself at UntilNs.
 func (f *stallFault) end(int, faults.Action) {
 	f.env.note(f.leader, "fault-end").Str("kind", string(faults.DiskStall)).End()
-	for _, y := range f.cut {
-		f.env.uncutBoth(f.leader, y)
-	}
+	uncutAll(f.env, f.leader, f.cut)
 	*f = stallFault{env: f.env}
 }
