@@ -10,11 +10,13 @@ import (
 // timeouts of a window for the stall alone, then an election and the new
 // leader's overwrite), only when the kinds name disk-stall: opt-in, so the
 // default sweep's schedules, and the README's tables measured on them, stay
-// as they were. It draws from its own stream (rng).
+// as they were. It draws from its own stream, forked from rng only then (a
+// fork moves rng's later draws, which are the caller's).
 func (g *gen) drawDiskStalls(rng *prng.Rand) {
 	if !slices.Contains(g.o.Kinds, DiskStall) {
 		return
 	}
+	rng = rng.Fork("disk-stall")
 	g.drawStretches(DiskStall, func(lo, hi int64) int64 { return grained(rng, lo, hi, g.o.ElectionTimeoutNs) })
 }
 

@@ -109,9 +109,7 @@ func Generate(rng *prng.Rand, o GenOptions) Schedule {
 		g.drawMembership(rng.Fork("membership"))
 	}
 	g.drawLeaseSplits(rng.Fork("lease-split"))
-	if slices.Contains(o.Kinds, DiskStall) { // opt-in; forking would move the caller's later draws
-		g.drawDiskStalls(rng.Fork("disk-stall"))
-	}
+	g.drawDiskStalls(rng)
 	s := Schedule{Nodes: o.Nodes, Voters: o.Voters, QuietAtNs: g.quiet, EndNs: o.DurationNs, Actions: Merge(g.actions)}
 	if s.Voters == o.Nodes {
 		s.Voters = 0
