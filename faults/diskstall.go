@@ -8,12 +8,11 @@ import (
 
 // drawDiskStalls opens disk-stall windows (drawStretches; two election
 // timeouts of a window for the stall alone, then an election and the new
-// leader's overwrite), only when the kinds name disk-stall: opt-in, so the
-// default sweep's schedules, and the README's tables measured on them, stay
-// as they were. It draws from its own stream, forked from rng only then (a
-// fork moves rng's later draws, which are the caller's).
+// leader's overwrite) when the kinds name disk-stall (empty names all). It draws
+// from its own stream, forked from rng only then (a fork moves rng's later
+// draws, which are the caller's): the other kinds' draws do not move.
 func (g *gen) drawDiskStalls(rng *prng.Rand) {
-	if !slices.Contains(g.o.Kinds, DiskStall) {
+	if len(g.o.Kinds) > 0 && !slices.Contains(g.o.Kinds, DiskStall) {
 		return
 	}
 	rng = rng.Fork("disk-stall")

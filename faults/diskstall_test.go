@@ -9,7 +9,7 @@ import (
 // disk-stall windows are drawn only when named, last 6 to 12 election
 // timeouts within the fault phase, never overlap, and leave the other
 // kinds' draws as they were.
-func TestDiskStallsOptIn(t *testing.T) {
+func TestDiskStallsWhenNamed(t *testing.T) {
 	for seed := range uint64(200) {
 		o := opts(5, 100)
 		o.Kinds = []Kind{Crash, Partition}

@@ -146,8 +146,8 @@
 //     truncates its unsynced log wrongly, or marks durable what was
 //     replaced, breaks here). A crash of F in the window loses everything
 //     since its last sync; a restarted F's disk is still stalled. Drawn by
-//     drawDiskStalls, not as an episode, and only when the kinds name it
-//     (opt-in). Overlapping disk-stall windows are invalid.
+//     drawDiskStalls, not as an episode, when the kinds name it.
+//     Overlapping disk-stall windows are invalid.
 //   - A window (flap, isolate-leader, crash-leader, crash-voter,
 //     crash-new-leader, replay-leader, partition-leader, pause-leader,
 //     config-split, joint-split, leader-removal, disk-stall) ends at UntilNs before

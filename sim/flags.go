@@ -85,7 +85,7 @@ var optionFlags = []optionFlag{
 	intFlag("max-entries", "entries per AppendEntries message, 1..1024", func(o *Options) *int { return &o.MaxEntries }),
 	intFlag("max-inflight", "AppendEntries messages in flight per follower, 1..1024", func(o *Options) *int { return &o.MaxInflight }),
 	intFlag("intensity", "fault intensity, 1..100", func(o *Options) *int { return &o.Intensity }),
-	strFlag("faults", "fault kinds: all (every kind but the opt-in disk-stall), none, or a comma list (may name all)", func(o *Options) *string { return &o.Faults }),
+	strFlag("faults", "fault kinds: all, none, or a comma list (may name all)", func(o *Options) *string { return &o.Faults }),
 	strFlag("defect", "planted defect to switch on (simrun defects lists them)", func(o *Options) *string { return &o.Defect }),
 	snapshotFlag,
 	strFlag("read-modes", "read modes clients mix, a comma list of log, consistent, lease, stale", func(o *Options) *string { return &o.ReadModes }),

@@ -215,10 +215,9 @@ func checkerLog(es []replica.LogEntry) []checker.LogEntry {
 }
 
 // parseFaultKinds reads "all", "none" or a comma list of episode kinds, in
-// which "all" stands for every kind but the opt-in disk-stall ("all,disk-stall"
-// adds it): the default sweep's schedules stay as they were measured.
+// which "all" stands for every kind.
 func parseFaultKinds(s string) ([]faults.Kind, error) {
-	all := slices.DeleteFunc(slices.Clone(faults.EpisodeKinds), func(k faults.Kind) bool { return k == faults.DiskStall })
+	all := slices.Clone(faults.EpisodeKinds) // callers may edit it
 	switch s {
 	case "all", "":
 		return all, nil

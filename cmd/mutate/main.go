@@ -127,7 +127,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	var files string
 	fs.StringVar(&cfg.pkgs, "pkgs", "raft", "comma list of package `DIRS` to mutate (missing ones are skipped)")
 	fs.StringVar(&cfg.seeds, "seeds", "1-200", "seeds of the sweep that must kill each mutant")
-	fs.StringVar(&cfg.faults, "faults", "", "fault kinds of the sweep, as simrun's -faults (say all,disk-stall); empty: the default sweep's")
+	fs.StringVar(&cfg.faults, "faults", "", "fault kinds of the sweep, as simrun's -faults (say disk-stall); empty: the default sweep's")
 	fs.DurationVar(&cfg.budget, "budget", 0, "wall-clock budget per mutant (build and sweep), past it the mutant is 'timed out'; 0: three times the baseline sweep and a minute")
 	fs.StringVar(&files, "files", "", "only files whose base name matches this `REGEXP`")
 	fs.IntVar(&cfg.sample, "sample", 0, "run only N mutants, evenly spaced over the list (0: all)")
