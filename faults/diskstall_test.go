@@ -6,9 +6,9 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// disk-stall windows are drawn only when named, last 6 to 12 election
-// timeouts within the fault phase, never overlap, and leave the other
-// kinds' draws as they were.
+// disk-stall windows are drawn only when named (an empty list names every
+// kind), last 6 to 12 election timeouts within the fault phase, never
+// overlap, and leave the other kinds' draws as they were.
 func TestDiskStallsWhenNamed(t *testing.T) {
 	for seed := range uint64(200) {
 		o := opts(5, 100)

@@ -2,6 +2,7 @@ package sim
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -77,4 +78,23 @@ func TestDiskStallHoldsTheFollowersSyncs(t *testing.T) {
 		}
 	}
 	require.Positive(t, stalled, "no sync was ever held")
+}
+
+// "all" names every kind, disk-stall included, and hands out its own list:
+// a caller that edits it (Generate's callers delete the kinds a run cannot
+// use) must not reach faults.EpisodeKinds (once it did, zeroing its tail).
+func TestFaultKindsAllIsEveryKindAndACopy(t *testing.T) {
+	want := slices.Clone(faults.EpisodeKinds)
+	all, err := parseFaultKinds("all")
+	require.NoError(t, err)
+	require.Equal(t, want, all)
+	require.Contains(t, all, faults.DiskStall)
+	listed, err := parseFaultKinds("crash,all")
+	require.NoError(t, err)
+	require.Len(t, listed, len(want)+1)
+	for i := range all {
+		all[i] = ""
+	}
+	_ = slices.DeleteFunc(listed, func(faults.Kind) bool { return true })
+	require.Equal(t, want, faults.EpisodeKinds)
 }
