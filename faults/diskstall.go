@@ -1,10 +1,6 @@
 package faults
 
-import (
-	"slices"
-
-	"github.com/faultline-sim/faultline/internal/prng"
-)
+import "github.com/faultline-sim/faultline/internal/prng"
 
 // drawDiskStalls opens disk-stall windows (drawStretches; two election
 // timeouts of a window for the stall alone, then an election and the new
@@ -12,7 +8,7 @@ import (
 // from its own stream, forked from rng only then (a fork moves rng's later
 // draws, which are the caller's): the other kinds' draws do not move.
 func (g *gen) drawDiskStalls(rng *prng.Rand) {
-	if len(g.o.Kinds) > 0 && !slices.Contains(g.o.Kinds, DiskStall) {
+	if !g.o.names(DiskStall) {
 		return
 	}
 	rng = rng.Fork("disk-stall")

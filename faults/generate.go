@@ -156,6 +156,9 @@ func kindWeight(k Kind) int {
 	return 1
 }
 
+// names reports whether the kinds allow k (an empty list allows every kind).
+func (o GenOptions) names(k Kind) bool { return len(o.Kinds) == 0 || slices.Contains(o.Kinds, k) }
+
 // usableKinds are the allowed kinds that make sense for o.Nodes.
 func usableKinds(o GenOptions) []Kind {
 	kinds := o.Kinds

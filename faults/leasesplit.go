@@ -1,16 +1,12 @@
 package faults
 
-import (
-	"slices"
-
-	"github.com/faultline-sim/faultline/internal/prng"
-)
+import "github.com/faultline-sim/faultline/internal/prng"
 
 // drawLeaseSplits opens lease-split windows (drawStretches) in a run that
 // serves lease reads. It draws from its own stream (rng), so the episodes
 // and the membership plan stay as they were.
 func (g *gen) drawLeaseSplits(rng *prng.Rand) {
-	if !g.o.LeaseReads || len(g.o.Kinds) > 0 && !slices.Contains(g.o.Kinds, LeaseSplit) {
+	if !g.o.LeaseReads || !g.o.names(LeaseSplit) {
 		return
 	}
 	g.drawStretches(LeaseSplit, rng.Range)

@@ -84,7 +84,7 @@ func (g *gen) drawMembership(rng *prng.Rand) {
 //   - joint-split: with each replace-node (a joint change);
 //   - leader-removal: with each remove-node and replace-node.
 func (g *gen) drawWindows(rng *prng.Rand, kind Kind, triggers ...Kind) {
-	if g.o.Intensity == 0 || len(g.o.Kinds) > 0 && !slices.Contains(g.o.Kinds, kind) {
+	if g.o.Intensity == 0 || !g.o.names(kind) {
 		return
 	}
 	lo, hi := 20*g.o.ElectionTimeoutNs, 30*g.o.ElectionTimeoutNs
@@ -101,7 +101,7 @@ func (g *gen) drawWindows(rng *prng.Rand, kind Kind, triggers ...Kind) {
 
 // splitAllowed reports whether config-split is among the kinds.
 func (g *gen) splitAllowed() bool {
-	return g.o.Intensity > 0 && (len(g.o.Kinds) == 0 || slices.Contains(g.o.Kinds, ConfigSplit))
+	return g.o.Intensity > 0 && g.o.names(ConfigSplit)
 }
 
 // drawRacePlan draws the shape of Ongaro's single-server race: with an
