@@ -21,15 +21,23 @@ func (l *Liveness) Check(nowNs int64) *Violation {
 			Msg: fmt.Sprintf("no leader: no node led the highest term %d within %s of quiet start at %s",
 				l.maxTerm, FormatNs(l.bounds.LeaderNs), FormatNs(l.quietNs))}
 	}
-	for _, client := range slices.Sorted(maps.Keys(l.pending)) {
-		p := l.pending[client]
+	// The earliest expired op deadline, the lowest client on ties; found
+	// without sorting, since Check runs after every event of the quiet phase.
+	best, bestAt, found := 0, int64(0), false
+	for client, p := range l.pending {
 		deadline := max(p.callNs, l.quietNs) + l.bounds.OpNs
 		if deadline >= nowNs || (v != nil && v.AtNs <= deadline) {
 			continue
 		}
-		v = &Violation{Check: CheckLiveness, AtNs: deadline,
+		if !found || deadline < bestAt || (deadline == bestAt && client < best) {
+			best, bestAt, found = client, deadline, true
+		}
+	}
+	if found {
+		p := l.pending[best]
+		v = &Violation{Check: CheckLiveness, AtNs: bestAt,
 			Msg: fmt.Sprintf("client %d op %s called at %s still pending %s after quiet start at %s (bound %s)",
-				client, p.desc, FormatNs(p.callNs), FormatNs(deadline-l.quietNs), FormatNs(l.quietNs), FormatNs(l.bounds.OpNs))}
+				best, p.desc, FormatNs(p.callNs), FormatNs(bestAt-l.quietNs), FormatNs(l.quietNs), FormatNs(l.bounds.OpNs))}
 	}
 	l.first = v
 	return v

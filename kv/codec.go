@@ -31,38 +31,56 @@ func Encode(op Op) []byte {
 // varint is in its shortest form (strings are length-prefixed, so with that
 // the bytes are exactly Encode's), checked without encoding again.
 func Decode(b []byte) (Op, error) {
-	if len(b) < 2 || b[0] != codecVersion {
-		return Op{}, fmt.Errorf("%w: bad header", ErrCorrupt)
-	}
-	op := Op{Kind: Kind(b[1])}
-	r := reader{b: b[2:]}
-	op.Client = r.uvarint()
-	op.Seq = r.uvarint()
-	op.Key = r.string()
-	op.Value = r.string()
-	op.Expect = r.string()
-	if err := r.done(); err != nil {
+	v, err := decodeView(b)
+	if err != nil {
 		return Op{}, err
 	}
-	if err := op.validate(); err != nil {
-		return Op{}, fmt.Errorf("%w: %v", ErrCorrupt, err)
-	}
-	return op, nil
+	return Op{Kind: v.kind, Key: string(v.key), Value: string(v.value), Expect: string(v.expect),
+		Client: v.client, Seq: v.seq}, nil
 }
 
-func (op Op) validate() error {
-	switch op.Kind {
+// opView is an Op decoded in place: its strings are views of the encoding,
+// so Apply copies only the strings the state keeps (Decode's rules hold).
+type opView struct {
+	kind               Kind
+	client, seq        uint64
+	key, value, expect []byte
+}
+
+func decodeView(b []byte) (opView, error) {
+	if len(b) < 2 || b[0] != codecVersion {
+		return opView{}, fmt.Errorf("%w: bad header", ErrCorrupt)
+	}
+	v := opView{kind: Kind(b[1])}
+	r := reader{b: b[2:]}
+	v.client = r.uvarint()
+	v.seq = r.uvarint()
+	v.key = r.bytes()
+	v.value = r.bytes()
+	v.expect = r.bytes()
+	if err := r.done(); err != nil {
+		return opView{}, err
+	}
+	if err := validate(v.kind, len(v.value) > 0, len(v.expect) > 0); err != nil {
+		return opView{}, fmt.Errorf("%w: %v", ErrCorrupt, err)
+	}
+	return v, nil
+}
+
+// validate checks that a kind carries only the fields it may.
+func validate(k Kind, value, expect bool) error {
+	switch k {
 	case Get:
-		if op.Value != "" || op.Expect != "" {
+		if value || expect {
 			return errors.New("get carries a value or expect")
 		}
 	case Put, Append:
-		if op.Expect != "" {
-			return fmt.Errorf("%v carries an expect", op.Kind)
+		if expect {
+			return fmt.Errorf("%v carries an expect", k)
 		}
 	case Cas:
 	default:
-		return fmt.Errorf("unknown kind %d", uint8(op.Kind))
+		return fmt.Errorf("unknown kind %d", uint8(k))
 	}
 	return nil
 }
@@ -97,16 +115,19 @@ func (r *reader) uvarint() uint64 {
 	return v
 }
 
-func (r *reader) string() string {
+func (r *reader) string() string { return string(r.bytes()) }
+
+// bytes reads a length-prefixed string as a view of the input.
+func (r *reader) bytes() []byte {
 	n := r.uvarint()
 	if r.err != nil {
-		return ""
+		return nil
 	}
 	if n > uint64(len(r.b)) {
 		r.err = fmt.Errorf("%w: string length %d exceeds %d remaining bytes", ErrCorrupt, n, len(r.b))
-		return ""
+		return nil
 	}
-	s := string(r.b[:n])
+	s := r.b[:n:n]
 	r.b = r.b[n:]
 	return s
 }

@@ -39,7 +39,7 @@ func (s *Store) readData(r *reader) error {
 		if _, dup := s.data[k]; dup || e.version == 0 {
 			return fmt.Errorf("%w: key %q repeated or version 0", ErrCorrupt, k)
 		}
-		s.data[k] = e
+		s.data[k] = &e
 	}
 	return r.err
 }

@@ -12,7 +12,7 @@ import (
 // Invariant: applied only increases; every key in data has version >= 1.
 type Store struct {
 	Defects
-	data     map[string]entry
+	data     map[string]*entry // a write changes its entry in place: no key copy
 	sessions map[uint64]session
 	applied  uint64 // index of the last applied entry
 }
@@ -29,7 +29,7 @@ type session struct {
 
 // New returns an empty Store at applied index 0.
 func New() *Store {
-	return &Store{data: map[string]entry{}, sessions: map[uint64]session{}}
+	return &Store{data: map[string]*entry{}, sessions: map[uint64]session{}}
 }
 
 // Apply applies the committed entry at index. Empty data (a no-op or
@@ -44,60 +44,71 @@ func (s *Store) Apply(index uint64, data []byte) Result {
 	if len(data) == 0 {
 		return Result{}
 	}
-	op, err := Decode(data)
+	v, err := decodeView(data)
 	if err != nil {
 		panic(fmt.Sprintf("kv: committed entry %d does not decode: %v", index, err))
 	}
-	return s.applyOp(op)
+	return s.applyOp(v)
 }
 
-func (s *Store) applyOp(op Op) Result {
-	if op.Seq == 0 || s.NoDedup { // defect no-dedup: sessions ignored
-		return s.exec(op)
+func (s *Store) applyOp(v opView) Result {
+	if v.seq == 0 || s.NoDedup { // defect no-dedup: sessions ignored
+		return s.exec(v)
 	}
-	if last, ok := s.sessions[op.Client]; ok {
-		if op.Seq == last.seq {
+	if last, ok := s.sessions[v.client]; ok {
+		if v.seq == last.seq {
 			return last.result
 		}
-		if op.Seq < last.seq {
+		if v.seq < last.seq {
 			return Result{Stale: true}
 		}
 	}
-	res := s.exec(op)
-	s.sessions[op.Client] = session{seq: op.Seq, result: res}
+	res := s.exec(v)
+	s.sessions[v.client] = session{seq: v.seq, result: res}
 	return res
 }
 
-// exec runs op on the data, ignoring sessions.
-func (s *Store) exec(op Op) Result {
-	cur, found := s.data[op.Key]
-	switch op.Kind {
-	case Get:
-		return Result{Value: cur.value, Found: found, Version: cur.version}
-	case Put:
-		return s.write(op.Key, cur, op.Value, false)
-	case Append:
-		return s.write(op.Key, cur, cur.value+op.Value, false)
-	case Cas:
-		if cur.value != op.Expect {
-			return Result{Value: cur.value, Found: found, Version: cur.version}
-		}
-		return s.write(op.Key, cur, op.Value, true)
+// exec runs v on the data, ignoring sessions.
+func (s *Store) exec(v opView) Result {
+	cur := s.data[string(v.key)]
+	var old entry
+	if cur != nil {
+		old = *cur
 	}
-	panic(fmt.Sprintf("kv: exec of invalid op %+v", op))
+	switch v.kind {
+	case Get:
+		return Result{Value: old.value, Found: cur != nil, Version: old.version}
+	case Put:
+		return s.write(v.key, cur, string(v.value), false)
+	case Append:
+		return s.write(v.key, cur, old.value+string(v.value), false)
+	case Cas:
+		if old.value != string(v.expect) {
+			return Result{Value: old.value, Found: cur != nil, Version: old.version}
+		}
+		return s.write(v.key, cur, string(v.value), true)
+	}
+	panic(fmt.Sprintf("kv: exec of invalid op kind %d", uint8(v.kind)))
 }
 
-func (s *Store) write(key string, cur entry, value string, cas bool) Result {
-	next := entry{value: value, version: cur.version + 1}
-	s.data[key] = next
-	return Result{Value: next.value, Found: true, Version: next.version, OK: cas}
+// write sets key (whose entry is cur, nil if missing) to value.
+func (s *Store) write(key []byte, cur *entry, value string, cas bool) Result {
+	if cur == nil {
+		cur = &entry{}
+		s.data[string(key)] = cur
+	}
+	cur.value, cur.version = value, cur.version+1
+	return Result{Value: cur.value, Found: true, Version: cur.version, OK: cas}
 }
 
 // Read returns the key's value and version from this replica's state (a local
 // read: linearizable only if the caller made sure this replica is up to date).
 func (s *Store) Read(key string) Result {
-	cur, found := s.data[key]
-	return Result{Value: cur.value, Found: found, Version: cur.version}
+	cur := s.data[key]
+	if cur == nil {
+		return Result{}
+	}
+	return Result{Value: cur.value, Found: true, Version: cur.version}
 }
 
 // AppliedIndex is the index of the last applied entry (0 if none).
