@@ -148,6 +148,13 @@
 //     since its last sync; a restarted F's disk is still stalled. Drawn by
 //     drawDiskStalls, not as an episode, when the kinds name it.
 //     Overlapping disk-stall windows are invalid.
+//   - outage is no action: when the kinds name it, drawOutage isolates one
+//     voter (an isolate, then a heallink of it at QuietAtNs) from a time
+//     drawn in the last two thirds of the fault phase, where no episode
+//     holds its links any more, to the quiet phase: at least 12 election
+//     timeouts, longer than any episode. It comes back far behind, by
+//     thousands of entries or past the leader's compaction, and the
+//     catch-up check wants it caught up within the op bound.
 //   - A window (flap, isolate-leader, crash-leader, crash-voter,
 //     crash-new-leader, replay-leader, partition-leader, pause-leader,
 //     config-split, joint-split, leader-removal, disk-stall) ends at UntilNs before
@@ -214,6 +221,7 @@ const (
 	LeaderLink      Kind = "leader-link"      // cut the link between two nodes named relative to the leader, both ways, until UntilNs
 	LeaseSplit      Kind = "lease-split"      // until UntilNs, cut a follower off from the leader, then the leader from every server once another node leads
 	DiskStall       Kind = "disk-stall"       // until UntilNs, a follower's disk completes no sync; from a third on, the leader is cut from all but it
+	Outage          Kind = "outage"           // not an action: drawOutage's isolate of one voter until the quiet phase
 )
 
 // AllKinds lists every kind in a stable order.

@@ -32,7 +32,7 @@ type GenOptions struct {
 // with resume, skew/drift with a reset to 0, link with a reset to defaults,
 // clog with unclog; flap, crash-voter and the *-leader kinds are windows).
 var EpisodeKinds = []Kind{Partition, OneWay, Cut, Isolate, Crash, Pause, Skew,
-	Drift, Link, Flap, Clog, IsolateLeader, CrashLeader, CrashVoter, CrashNewLeader, ReplayLeader, PartitionLeader, PauseLeader, ConfigSplit, JointSplit, LeaderRemoval, LeaseSplit, DiskStall}
+	Drift, Link, Flap, Clog, IsolateLeader, CrashLeader, CrashVoter, CrashNewLeader, ReplayLeader, PartitionLeader, PauseLeader, ConfigSplit, JointSplit, LeaderRemoval, LeaseSplit, DiskStall, Outage}
 
 const (
 	maxEpisodes = 500 // bound on episodes per schedule
@@ -110,6 +110,7 @@ func Generate(rng *prng.Rand, o GenOptions) Schedule {
 	}
 	g.drawLeaseSplits(rng.Fork("lease-split"))
 	g.drawDiskStalls(rng)
+	g.drawOutage(rng)
 	s := Schedule{Nodes: o.Nodes, Voters: o.Voters, QuietAtNs: g.quiet, EndNs: o.DurationNs, Actions: Merge(g.actions)}
 	if s.Voters == o.Nodes {
 		s.Voters = 0
@@ -150,7 +151,7 @@ func kindWeight(k Kind) int {
 	switch k {
 	case CrashNewLeader, PartitionLeader:
 		return 8
-	case ConfigSplit, JointSplit, LeaderRemoval, LeaseSplit, DiskStall:
+	case ConfigSplit, JointSplit, LeaderRemoval, LeaseSplit, DiskStall, Outage:
 		return 0
 	}
 	return 1

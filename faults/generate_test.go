@@ -80,6 +80,14 @@ func checkQuiet(t require.TestingT, s Schedule, o GenOptions) {
 	require.NoError(t, st.quietError())
 }
 
+// isOutage: episode e is drawOutage's, an isolate that the quiet phase ends
+// and that lasts longer than any episode.
+func isOutage(s Schedule, e episode, o GenOptions) bool {
+	a := s.Actions[e.start]
+	return a.Kind == Isolate && e.end >= 0 && s.Actions[e.end].AtNs == s.QuietAtNs &&
+		s.Actions[e.end].AtNs-a.AtNs > o.MaxEpisodeNs()
+}
+
 // checkEpisodes: every fault has its end, and lasts MinEpisodeNs..MaxEpisodeNs.
 func checkEpisodes(t require.TestingT, s Schedule, o GenOptions) {
 	for _, e := range episodes(s.Actions) {
@@ -101,6 +109,10 @@ func checkEpisodes(t require.TestingT, s Schedule, o GenOptions) {
 		}
 		if a.Kind == DiskStall || a.Kind == LeaseSplit {
 			maxNs = 12 * o.ElectionTimeoutNs // drawn in their own stretches
+		}
+		if isOutage(s, e, o) {
+			maxNs = s.QuietAtNs // drawOutage: up to two thirds of the fault phase
+			require.True(t, o.names(Outage), "%s", a)
 		}
 		require.LessOrEqual(t, end-a.AtNs, maxNs, "%s", a)
 		if a.Kind == Flap {
@@ -137,6 +149,14 @@ func TestGenerateKindsAndIntensity(t *testing.T) {
 	for seed := range uint64(50) {
 		for _, a := range genSeed(seed, withSpare).Actions {
 			counts[a.Kind]++
+		}
+	}
+	for seed := range uint64(300) {
+		s := genSeed(seed, leases)
+		for _, e := range episodes(s.Actions) {
+			if isOutage(s, e, leases) {
+				counts[Outage]++
+			}
 		}
 	}
 	for _, k := range EpisodeKinds {

@@ -8,8 +8,8 @@ import (
 // Rand is the node's one random source (the caller seeds it).
 type Rand interface{ IntN(n int) int }
 
-// Config configures one node. Zero MaxEntriesPerMsg and MaxUncommitted take
-// defaults.
+// Config configures one node. Zero MaxEntriesPerMsg, MaxUncommitted and
+// MaxCatchUpMsgs take defaults.
 type Config struct {
 	ID    uint64
 	Peers []uint64 // every acceptor, this node included, ascending
@@ -24,6 +24,10 @@ type Config struct {
 	// MaxUncommitted bounds the slots a leader has in flight past its
 	// commit index; Propose drops beyond it.
 	MaxUncommitted int
+	// MaxCatchUpMsgs bounds the Commit messages of one catch-up window:
+	// a lagging acceptor gets up to MaxCatchUpMsgs*MaxEntriesPerMsg
+	// chosen slots per heartbeat reply.
+	MaxCatchUpMsgs int
 	// Lease turns on leader leases (lease.go): an acceptor refuses other
 	// proposers' Prepares for ElectionTicks after it heard its leader (and
 	// after a boot), and LeaseRead trusts a majority's heartbeat acks for
@@ -58,6 +62,7 @@ const MaxNodeID = 63
 const (
 	defaultMaxEntries     = 64
 	defaultMaxUncommitted = 256
+	defaultMaxCatchUpMsgs = 64
 )
 
 // Validate reports a bad Config.
@@ -73,7 +78,7 @@ func (c *Config) Validate() error {
 		return errors.New("paxos: Config.Rand is nil")
 	case c.LeaseMarginTicks < 0 || c.LeaseMarginTicks >= c.ElectionTicks:
 		return errors.New("paxos: LeaseMarginTicks must be in [0, ElectionTicks)")
-	case c.MaxEntriesPerMsg < 0 || c.MaxUncommitted < 0:
+	case c.MaxEntriesPerMsg < 0 || c.MaxUncommitted < 0 || c.MaxCatchUpMsgs < 0:
 		return errors.New("paxos: negative message or in-flight bound")
 	}
 	self := false

@@ -84,9 +84,10 @@ func (n *Node) retransmit() {
 }
 
 // catchUp sends a peer whose commit index lags the chosen slots after it,
-// or the snapshot if the leader compacted them. One catch-up is in flight
-// per peer: the next leaves when the reply shows the last one landed, or
-// after a heartbeat interval.
+// in a window of at most MaxCatchUpMsgs Commit messages of MaxEntriesPerMsg
+// slots each, or the snapshot if the leader compacted them. One window is
+// in flight per peer: the next leaves when the reply shows the last one
+// landed, or after a heartbeat interval.
 func (n *Node) catchUp(p, peerCommit uint64) {
 	l := &n.ldr
 	if peerCommit >= n.commit {
@@ -102,15 +103,21 @@ func (n *Node) catchUp(p, peerCommit uint64) {
 		n.send(Message{Type: MsgSnap, To: p, Ballot: n.promised, Commit: n.commit, Snap: &s})
 		return
 	}
-	hi := min(n.commit, peerCommit+uint64(n.cfg.MaxEntriesPerMsg))
+	per := uint64(n.cfg.MaxEntriesPerMsg)
+	hi := min(n.commit, peerCommit+per*uint64(n.cfg.MaxCatchUpMsgs))
 	if n.d.CatchUpEmpty {
 		hi = peerCommit // the defect: the Commit carries no slot
 	}
-	m := Message{Type: MsgCommit, To: p, Ballot: n.promised, Commit: n.commit}
-	for i := peerCommit + 1; i <= hi; i++ {
-		s, _ := n.slot(i)
-		m.Slots = append(m.Slots, *s)
+	for lo := peerCommit; ; lo += per { // at least one message, bounded by the window
+		m := Message{Type: MsgCommit, To: p, Ballot: n.promised, Commit: n.commit}
+		for i := lo + 1; i <= min(hi, lo+per); i++ {
+			s, _ := n.slot(i)
+			m.Slots = append(m.Slots, *s)
+		}
+		n.send(m)
+		if lo+per >= hi {
+			break
+		}
 	}
 	l.sentUpTo[p] = hi
-	n.send(m)
 }

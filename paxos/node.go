@@ -53,6 +53,9 @@ func New(cfg Config) (*Node, error) {
 	if cfg.MaxUncommitted == 0 {
 		cfg.MaxUncommitted = defaultMaxUncommitted
 	}
+	if cfg.MaxCatchUpMsgs == 0 {
+		cfg.MaxCatchUpMsgs = defaultMaxCatchUpMsgs
+	}
 	st := cfg.State
 	n := &Node{id: int(cfg.ID), quorum: len(cfg.Peers)/2 + 1, peers: append([]uint64(nil), cfg.Peers...),
 		cfg: cfg, d: cfg.Defects, promised: st.Promised, snap: st.Snap, maxRound: st.Promised.Round()}

@@ -154,7 +154,7 @@ func drawFaultSet(r *prng.Rand) string {
 	// later, and a longer list would move the kinds of every seed drawn
 	// since. They are among "all".
 	kinds := slices.DeleteFunc(slices.Clone(faults.EpisodeKinds), func(k faults.Kind) bool {
-		return k == faults.JointSplit || k == faults.LeaderRemoval || k == faults.LeaseSplit || k == faults.DiskStall
+		return k == faults.JointSplit || k == faults.LeaderRemoval || k == faults.LeaseSplit || k == faults.DiskStall || k == faults.Outage
 	})
 	var picked [3]int
 	for i := range picked {

@@ -35,6 +35,7 @@ func (h *host) restoreKV(index uint64, data []byte) {
 		panic(fmt.Sprintf("sim: host %d cannot restore snapshot at %d: %v", h.id, index, err))
 	}
 	h.applied = index
+	h.w.catchUpApplied(h)
 }
 
 // applySnapshot restores the kv from a received snapshot, now durable.
@@ -51,6 +52,7 @@ func (h *host) applySnapshot(s *replica.Snapshot) {
 // noteApplied records that entry e was applied (configuration included).
 func (h *host) noteApplied(e *replica.Entry) {
 	h.applied = e.Index
+	h.w.catchUpApplied(h)
 	if e.Kind == replica.EntryConfig {
 		h.w.configApplied(h.id, e.Index, *e.Membership)
 	}

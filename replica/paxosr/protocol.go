@@ -47,7 +47,7 @@ func (Protocol) Boot(cfg replica.Config, st replica.Store) (replica.Replica, err
 	}
 	n, err := paxos.New(paxos.Config{
 		ID: cfg.ID, Peers: cfg.Peers, ElectionTicks: cfg.ElectionTicks, HeartbeatTicks: cfg.HeartbeatTicks,
-		MaxEntriesPerMsg: cfg.MaxEntries, State: d.state(), Rand: cfg.Rand, Defects: defects,
+		MaxEntriesPerMsg: cfg.MaxEntries, MaxCatchUpMsgs: cfg.MaxInflight, State: d.state(), Rand: cfg.Rand, Defects: defects,
 		Lease: cfg.LeaseReads, LeaseMarginTicks: cfg.LeaseMarginTicks,
 	})
 	if err != nil {
