@@ -22,7 +22,7 @@ func (l *Liveness) Check(nowNs int64) *Violation {
 				l.maxTerm, FormatNs(l.bounds.LeaderNs), FormatNs(l.quietNs))}
 	}
 	// The earliest expired op deadline, the lowest client on ties; found
-	// without sorting, since Check runs after every event of the quiet phase.
+	// without sorting, since Check runs at every completed operation.
 	best, bestAt, found := 0, int64(0), false
 	for client, p := range l.pending {
 		deadline := max(p.callNs, l.quietNs) + l.bounds.OpNs

@@ -111,7 +111,7 @@ func checkEpisodes(t require.TestingT, s Schedule, o GenOptions) {
 			maxNs = 12 * o.ElectionTimeoutNs // drawn in their own stretches
 		}
 		if isOutage(s, e, o) {
-			maxNs = s.QuietAtNs // drawOutage: up to two thirds of the fault phase
+			maxNs = 2 * s.QuietAtNs / 3 // drawOutage: up to two thirds of the fault phase
 			require.True(t, o.names(Outage), "%s", a)
 		}
 		require.LessOrEqual(t, end-a.AtNs, maxNs, "%s", a)

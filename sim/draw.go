@@ -150,7 +150,7 @@ func (o Options) drawMembership(d drawer, given Options) Options {
 // It always makes the same draws.
 func drawFaultSet(r *prng.Rand) string {
 	all := r.Chance(prng.R(1, 2))
-	// joint-split, leader-removal, lease-split and disk-stall are left out: they came
+	// joint-split, leader-removal, lease-split, disk-stall and outage are left out: they came
 	// later, and a longer list would move the kinds of every seed drawn
 	// since. They are among "all".
 	kinds := slices.DeleteFunc(slices.Clone(faults.EpisodeKinds), func(k faults.Kind) bool {

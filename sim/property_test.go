@@ -140,8 +140,10 @@ func propKinds(nodes int) []faults.Kind {
 		case faults.CrashVoter, faults.CrashNewLeader, faults.ReplayLeader, faults.PartitionLeader, faults.PauseLeader, faults.ConfigSplit, faults.JointSplit, faults.LeaderRemoval, faults.LeaseSplit, faults.DiskStall, faults.Outage:
 			// Not drawn here (their windows must not overlap, a drifting
 			// partition-leader holds every clock, which propHeld does not
-			// track yet, and config-split, joint-split and leader-removal need membership requests, lease-split lease reads, outage is an isolate until the quiet phase); the
-			// seeded sweep draws them (disk-stall and outage when named).
+			// track yet, config-split, joint-split and leader-removal need
+			// membership requests, lease-split lease reads, and outage is an
+			// isolate up to the quiet phase); the seeded sweep draws them
+			// (disk-stall and outage when named).
 		default:
 			if nodes >= 2 {
 				out = append(out, k)
